@@ -1,0 +1,132 @@
+"""``python -m ingest``: build the store from report files, and ``python -m ingest check`` to list findings."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import load_config
+from .errors import NianbaoError
+from .pipeline import FileOutcome, collect_files, ingest_file
+from .store import Store
+
+__all__ = ["main"]
+
+_STATUS = {"added": "新增", "replaced": "替换", "unchanged": "未变", "failed": "失败"}
+
+INGEST_EPILOG = """\
+示例:
+  python -m ingest                          读入配置里的报告文件夹（默认 data/reports）
+  python -m ingest 报告/ 东柳2020.docx      读入一个文件夹和一个文件
+  python -m ingest --config other.toml      用另一份配置（也可设置 NIANBAO_CONFIG）
+  python -m ingest check                    列出所有一致性检查发现
+  python -m ingest check 左家庄街道 2019     只看某个机关、某一年
+
+支持 .txt .md .html .htm .docx .pdf。同一文件再次读入不做任何改变；同一机关同一年度的新文件替换旧报告。
+有文件失败时退出码为 1，其余文件照常入库。
+"""
+
+CHECK_EPILOG = """\
+示例:
+  python -m ingest check
+  python -m ingest check 左家庄街道
+  python -m ingest check 左家庄街道 2019
+"""
+
+
+def _ingest_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=INGEST_EPILOG,
+        description="把政府信息公开工作年度报告解析入库（表二、三、四的每个单元格，各部分正文），并做勾稽关系检查。")
+    parser.add_argument("--config", metavar="FILE", help="配置文件（默认 ./config.toml 或 NIANBAO_CONFIG）")
+    parser.add_argument("--quiet", action="store_true", help="不显示进度条")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="报告文件或文件夹（默认：配置里的 reports 文件夹）")
+    return parser
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest check", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=CHECK_EPILOG,
+        description="列出入库时发现的勾稽关系问题（报告原文如此，本工具不做更正）。")
+    parser.add_argument("--config", metavar="FILE", help="配置文件")
+    parser.add_argument("body", nargs="?", help="机关名称（完整名称或简称）")
+    parser.add_argument("year", nargs="?", type=int, help="年度，例如 2019")
+    return parser
+
+
+def summary_line(outcome: FileOutcome) -> str:
+    """One line per file: body, year, format, cells, passages, findings — or the error."""
+    name = outcome.path.name
+    if outcome.status == "failed":
+        return f"✗ {outcome.error}"
+    if outcome.status == "unchanged":
+        return f"· {name}：已入库，内容未变"
+    r = outcome.report
+    assert r is not None
+    unknown = sum(1 for c in r.cells if c.status == "unknown")
+    extra = f"，{unknown} 个单元格无法确定" if unknown else ""
+    replaced = f"（替换 {outcome.replaced_source}）" if outcome.replaced_source else ""
+    return (f"✓ {name}：{r.body} {r.year}年 {r.format}版格式，{len(r.cells)} 个单元格{extra}，{len(r.passages)} 段文本，"
+            f"{len(r.findings)} 条勾稽问题 [{_STATUS[outcome.status]}]{replaced}")
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    paths = [Path(p) for p in args.paths] or [config.paths.reports]
+    missing = [p for p in paths if not p.exists()]
+    files = collect_files(p for p in paths if p.exists())
+    failed = [FileOutcome(p, "failed", error=f"{p}：找不到这个文件或文件夹。") for p in missing]
+    for outcome in failed:
+        print(summary_line(outcome))
+    if not files and not missing:
+        print(f"{', '.join(map(str, paths))} 里没有报告文件（支持 .txt .md .html .htm .docx .pdf）。")
+        return 1
+    from tqdm import tqdm
+
+    counts = {key: 0 for key in _STATUS}
+    counts["failed"] = len(failed)
+    with Store(config.paths.database) as store:
+        bar = tqdm(files, unit="份", desc="入库", disable=args.quiet or not sys.stderr.isatty(), leave=False)
+        for path in bar:
+            outcome = ingest_file(path, store)
+            counts[outcome.status] += 1
+            for line in [summary_line(outcome)] + [f"    ! {w}" for w in (outcome.report.warnings if outcome.report else ())][:6]:
+                bar.write(line)
+        totals = store.counts()
+    print(f"完成：新增 {counts['added']}，替换 {counts['replaced']}，未变 {counts['unchanged']}，失败 {counts['failed']}。"
+          f"库中共 {totals['reports']} 份报告、{totals['cells']} 个单元格、{totals['passages']} 段文本、"
+          f"{totals['findings']} 条勾稽问题（{config.paths.database}）。")
+    return 1 if counts["failed"] else 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    if not config.paths.database.exists():
+        print(f"还没有数据库 {config.paths.database}；先运行 python -m ingest。")
+        return 1
+    with Store(config.paths.database) as store:
+        findings = store.findings(args.body, args.year)
+        if not findings:
+            scope = " ".join(str(x) for x in (args.body, args.year) if x) or "库中报告"
+            print(f"{scope}：没有发现勾稽关系问题。")
+            return 0
+        for report, finding in findings:
+            print(f"{finding.message}    〔{report['source']}〕")
+        print(f"共 {len(findings)} 条。")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if argv[:1] == ["check"]:
+            return run_check(_check_parser().parse_args(argv[1:]))
+        return run_ingest(_ingest_parser().parse_args(argv))
+    except NianbaoError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断；已入库的报告保留，未完成的那一份没有写入。", file=sys.stderr)
+        return 130
+
+

@@ -1,0 +1,24 @@
+"""The project's exceptions. Each message names the file, report or setting and says what to do."""
+from __future__ import annotations
+
+__all__ = ["NianbaoError", "ConfigError", "ReadError", "NotAReportError", "IndexMismatchError"]
+
+
+class NianbaoError(Exception):
+    """Base class: a user-facing error whose message is one clear line."""
+
+
+class ConfigError(NianbaoError):
+    pass
+
+
+class ReadError(NianbaoError):
+    """The file cannot be read or decoded (empty, binary, unreadable, unsupported type)."""
+
+
+class NotAReportError(NianbaoError):
+    """The file reads, but is not an annual report (or is cut off before anything usable)."""
+
+
+class IndexMismatchError(NianbaoError):
+    """The saved vector index was built with another model or dimension."""

@@ -1,0 +1,94 @@
+"""Frozen objects passed between the stages of the write path.
+
+A reader turns a file into a :class:`Document` (ordered paragraphs and tables); the report parser turns a
+Document into a :class:`Report` (metadata, sections, cells, passages, findings). Dicts appear only at the SQLite
+boundary (``ingest.store``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Paragraph", "Table", "Document", "Cell", "Passage", "Finding", "Section", "Report"]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of cell texts, with merged cells already expanded (a rowspan/colspan repeats the text)."""
+
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """The one intermediate form every reader produces."""
+
+    blocks: tuple[Paragraph | Table, ...]
+    source: str  # file name, for messages only
+    title_hint: str | None = None  # a title the container states (HTML <title>, DOCX core title)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of tables 二, 三 or 四.
+
+    ``value`` is None when the source does not state a number: ``status`` says why ("blank" for an empty cell,
+    a dash or an absent row, "unknown" for a value that cannot be placed, with ``warning`` saying why).
+    """
+
+    table: str  # 二 / 三 / 四
+    row_key: str
+    row_label: str
+    col_key: str
+    col_label: str
+    value: float | None
+    unit: str | None
+    raw: str
+    status: str = "ok"  # ok | blank | unknown
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str | None  # overview | proactive | requests | review | problems | other | None
+    heading: str  # as written, e.g. "五、存在的主要问题及改进情况"
+    text: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of text for retrieval: narrative (``kind='text'``) or one table row rendered (``kind='row'``)."""
+
+    kind: str
+    section_key: str | None
+    section: str  # section path as written, e.g. "五、存在的主要问题及改进情况 / （一）存在问题"
+    order: int
+    start: int  # character offsets into the section text (narrative only; -1 for rows)
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    message: str
+    cells: tuple[str, ...]  # "表/row_key/col_key"
+
+
+@dataclass(frozen=True)
+class Report:
+    body: str
+    body_full: str
+    year: int
+    title: str | None
+    format: str  # "2019" | "2021"
+    source: str
+    sections: tuple[Section, ...]
+    cells: tuple[Cell, ...]
+    passages: tuple[Passage, ...]
+    findings: tuple[Finding, ...] = ()
+    warnings: tuple[str, ...] = field(default=())

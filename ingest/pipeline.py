@@ -1,0 +1,64 @@
+"""Files in, stored reports out: the one place the write path touches the file system."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import NianbaoError, ReadError
+from .model import Report
+from .readers import SUPPORTED_SUFFIXES
+from .report import parse_bytes
+from .store import Store
+
+__all__ = ["FileOutcome", "collect_files", "ingest_file", "ingest_files"]
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    path: Path
+    status: str  # added | replaced | unchanged | failed
+    report: Report | None = None
+    error: str | None = None
+    replaced_source: str | None = None
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and the report files inside folders (recursively, hidden files skipped), in name order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                                and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+        else:
+            found.append(path)
+    return found
+
+
+def ingest_file(path: Path, store: Store) -> FileOutcome:
+    """Read, parse and store one file. Errors are returned as a one-line message, never raised."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return FileOutcome(path, "failed", error=f"{path.name}：文件不存在。")
+    except IsADirectoryError:
+        return FileOutcome(path, "failed", error=f"{path.name}：这是一个文件夹，不是文件。")
+    except OSError as e:
+        return FileOutcome(path, "failed", error=f"{path.name}：无法读取文件（{e.strerror or e}），请检查文件权限。")
+    sha256 = hashlib.sha256(data).hexdigest()
+    if store.has_file(sha256):
+        return FileOutcome(path, "unchanged")
+    try:
+        report = parse_bytes(data, path.name)
+        result = store.write(report, sha256)
+    except NianbaoError as e:
+        return FileOutcome(path, "failed", error=str(e))
+    except RecursionError:  # pathological nesting in an HTML page
+        return FileOutcome(path, "failed", error=str(ReadError(f"{path.name}：文件结构嵌套过深，无法解析。")))
+    return FileOutcome(path, result.status, report, replaced_source=result.replaced_source)
+
+
+def ingest_files(paths: Iterable[Path], store: Store) -> Iterator[FileOutcome]:
+    for path in paths:
+        yield ingest_file(path, store)

@@ -1,0 +1,231 @@
+"""Readers: bytes of a .txt/.md/.html/.htm/.docx/.pdf file into one :class:`Document`.
+
+Pure functions over bytes. Each raises :class:`ReadError` with a one-line Chinese message for a file it cannot
+read; the report parser never sees file formats.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import PurePath
+
+from .errors import ReadError
+from .model import Document, Paragraph, Table
+from .textread import clean_text, decode_text, text_to_document
+from .values import is_value_cell
+
+__all__ = ["read_document", "SUPPORTED_SUFFIXES"]
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+MAX_BYTES = 30 * 1024 * 1024
+
+
+def read_document(data: bytes, source: str) -> Document:
+    """Read a report file's bytes; the suffix of ``source`` picks the reader."""
+    suffix = PurePath(source).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ReadError(f"{source}：不支持的文件类型 {suffix or '（无扩展名）'}；支持 {' '.join(SUPPORTED_SUFFIXES)}。")
+    if len(data) > MAX_BYTES:
+        raise ReadError(f"{source}：文件有 {len(data) / 1024 / 1024:.0f} MB，超过 {MAX_BYTES // 1024 // 1024} MB 上限；"
+                        "年度报告通常不足 5 MB，请检查是否传错了文件。")
+    if not data.strip():
+        raise ReadError(f"{source}：文件是空的，没有可读的内容。")
+    if suffix in (".txt", ".md"):
+        return text_to_document(decode_text(data, source), source)
+    if suffix in (".html", ".htm"):
+        return read_html(data, source)
+    if suffix == ".docx":
+        return read_docx(data, source)
+    return read_pdf(data, source)
+
+
+# --- HTML -----------------------------------------------------------------------------------------------------
+_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "center", "blockquote",
+               "ucapcontent", "tr", "ul", "ol", "pre", "header", "footer", "main", "dd", "dt"}
+_SKIP_TAGS = {"script", "style", "noscript", "iframe", "svg", "select", "button", "input", "form", "nav", "head"}
+
+
+def read_html(data: bytes, source: str) -> Document:
+    """HTML page into a Document: the report's own content element, tables with rowspan/colspan expanded.
+
+    The charset comes from the page (BOM or ``<meta charset>``), falling back to UTF-8 and GB18030.
+    """
+    from bs4 import BeautifulSoup  # imported here: only HTML needs it
+
+    try:
+        soup = BeautifulSoup(data, "lxml")
+    except Exception as e:  # lxml raises many types on garbage
+        raise ReadError(f"{source}：无法解析 HTML：{e}") from e
+    if soup.original_encoding is None and "\ufffd" in soup.get_text()[:2000]:
+        soup = BeautifulSoup(decode_text(data, source), "lxml")
+    title = _html_title(soup)
+    for tag in soup.find_all(_SKIP_TAGS):
+        tag.decompose()
+    root = _content_root(soup)
+    if root is None:
+        raise ReadError(f"{source}：网页里没有正文内容。")
+    blocks: list[Paragraph | Table] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = clean_text("".join(buffer))
+        buffer.clear()
+        for line in text.split("\n"):
+            if line.strip():
+                blocks.append(Paragraph(re.sub(r"[ \t\u3000]+", " ", line).strip()))
+
+    def walk(node) -> None:
+        for child in node.children:
+            name = getattr(child, "name", None)
+            if name is None:
+                if type(child).__name__ in ("NavigableString",):
+                    buffer.append(str(child).replace("\n", " "))
+                continue
+            if name == "table" and child.find("table") is None:
+                flush()
+                table = _html_table(child)
+                if table.rows:
+                    blocks.append(table)
+            elif name == "br":
+                buffer.append("\n")
+            elif name in _BLOCK_TAGS or name == "table":
+                flush()
+                walk(child)
+                flush()
+            else:
+                walk(child)
+
+    walk(root)
+    flush()
+    return Document(tuple(blocks), source, title)
+
+
+def _html_title(soup) -> str | None:
+    for heading in soup.find_all(["h1", "h2"]):
+        text = heading.get_text("", strip=True)
+        if "报告" in text or "年报" in text:
+            return text
+    if soup.title and soup.title.string:
+        return soup.title.string.strip()
+    return None
+
+
+def _content_root(soup):
+    """The smallest element that holds the report: its first section and its last tables or sections."""
+    best = None
+    for element in soup.find_all(True):
+        text = element.get_text("", strip=True)
+        if "总体情况" in text and ("本年新收" in text or "其他需要报告" in text or "行政复议" in text):
+            if best is None or len(text) <= len(best.get_text("", strip=True)):
+                best = element
+    return best or soup.body or soup
+
+
+def _html_table(table) -> Table:
+    grid: dict[tuple[int, int], str] = {}
+    for r, tr in enumerate(table.find_all("tr")):
+        c = 0
+        for td in tr.find_all(["td", "th"]):
+            while (r, c) in grid:
+                c += 1
+            text = re.sub(r"\s+", " ", clean_text(td.get_text(" "))).strip()
+            rowspan = _span(td.get("rowspan"))
+            colspan = _span(td.get("colspan"))
+            repeat = text if not is_value_cell(text) else ""  # a merged number is stated once
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    grid[(r + dr, c + dc)] = text if dr == dc == 0 else repeat
+            c += colspan
+    if not grid:
+        return Table(())
+    n_rows = max(r for r, _ in grid) + 1
+    n_cols = max(c for _, c in grid) + 1
+    return Table(tuple(tuple(grid.get((r, c), "") for c in range(n_cols)) for r in range(n_rows)))
+
+
+def _span(value) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 50))
+    except (TypeError, ValueError):
+        return 1
+
+
+# --- DOCX -----------------------------------------------------------------------------------------------------
+def read_docx(data: bytes, source: str) -> Document:
+    """Word .docx into a Document: body paragraphs and tables in order, merged cells repeated."""
+    import docx  # python-docx
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise ReadError(f"{source}：不是有效的 .docx 文件（{e.__class__.__name__}）；若是旧版 .doc，请在 Word 里另存为 .docx。") from e
+    blocks: list[Paragraph | Table] = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = clean_text(DocxParagraph(child, document).text)
+            for line in text.split("\n"):
+                if line.strip():
+                    blocks.append(Paragraph(line.strip()))
+        elif tag == "tbl":
+            blocks.append(Table(tuple(_docx_row(row) for row in DocxTable(child, document).rows)))
+    title = (document.core_properties.title or "").strip() or None
+    return Document(tuple(blocks), source, title)
+
+
+def _docx_row(row) -> tuple[str, ...]:
+    """A Word row's cells; a merged cell repeats its label but states its number once."""
+    cells: list[str] = []
+    previous = None
+    for cell in row.cells:
+        text = re.sub(r"\s+", " ", clean_text(cell.text)).strip()
+        cells.append("" if previous is cell._tc and is_value_cell(text) else text)
+        previous = cell._tc
+    return tuple(cells)
+
+
+# --- PDF ------------------------------------------------------------------------------------------------------
+def read_pdf(data: bytes, source: str) -> Document:
+    """PDF text layer into a Document: table regions as tables, the other lines as paragraphs, page by page."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    if not data.startswith(b"%PDF"):
+        raise ReadError(f"{source}：不是有效的 PDF 文件（缺少 %PDF 文件头）。")
+    blocks: list[Paragraph | Table] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                blocks.extend(_pdf_page_blocks(page))
+    except PDFSyntaxError as e:
+        raise ReadError(f"{source}：PDF 文件已损坏，无法读取（{e}）。") from e
+    except Exception as e:  # pdfminer raises a wide range of errors on damaged files
+        raise ReadError(f"{source}：PDF 文件无法读取（{e.__class__.__name__}: {e}）。") from e
+    if not any(isinstance(b, Paragraph) for b in blocks):
+        raise ReadError(f"{source}：PDF 里没有文字层（可能是扫描件）；请提供可复制文字的 PDF 或 Word 版本。")
+    return Document(tuple(blocks), source, None)
+
+
+def _pdf_page_blocks(page) -> list[Paragraph | Table]:
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+    items: list[tuple[float, Paragraph | Table]] = []
+    for line in page.extract_text_lines():
+        middle = (line["top"] + line["bottom"]) / 2
+        if any(x0 <= line["x0"] + 1 and line["x1"] - 1 <= x1 and top <= middle <= bottom
+               for x0, top, x1, bottom in boxes):
+            continue
+        text = clean_text(line["text"]).strip()
+        if text:
+            items.append((line["top"], Paragraph(text)))
+    for table in tables:
+        rows = tuple(
+            tuple(re.sub(r"\s+", "", clean_text(cell or "")) for cell in row) for row in table.extract()
+        )
+        if rows:
+            items.append((table.bbox[1], Table(rows)))
+    items.sort(key=lambda item: item[0])
+    return [block for _, block in items]

@@ -1,0 +1,177 @@
+"""The SQLite store: reports, cells, passages (with their FTS5 token index) and consistency findings.
+
+Ids are content hashes: a report's id is the hash of its file's bytes, so ingesting the same file again is a
+no-op; a different file for the same body and year replaces the old report. Each report is written in one
+transaction, so a failure leaves the store exactly as it was. A passage's integer row id is also its id in the
+FAISS index and in the FTS5 table.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from .checks import check_across_years
+from .model import Cell, Finding, Report
+from .tokenize import add_words, tokenize
+
+__all__ = ["Store", "WriteResult", "content_hash", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+
+
+def content_hash(*parts: str | bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    status: str  # added | replaced | unchanged
+    report_id: str
+    replaced_source: str | None = None
+
+
+class Store:
+    """One SQLite file. Safe to read from several threads (one connection, ``check_same_thread=False``)."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.db = sqlite_utils.Database(self.conn)
+        self._create()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- schema ---------------------------------------------------------------------------------------------
+    def _create(self) -> None:
+        db = self.db
+        db["reports"].create({
+            "id": str, "sha256": str, "body": str, "body_full": str, "year": int, "title": str, "format": str,
+            "source": str, "n_cells": int, "n_passages": int, "n_findings": int, "warnings": str, "ingested_at": float,
+        }, pk="id", if_not_exists=True)
+        db["cells"].create({
+            "id": str, "report_id": str, "tbl": str, "row_key": str, "row_label": str, "col_key": str,
+            "col_label": str, "value": float, "unit": str, "raw": str, "status": str, "warning": str,
+        }, pk="id", foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
+        db["passages"].create({
+            "id": int, "hash": str, "report_id": str, "kind": str, "section_key": str, "section": str, "ord": int,
+            "start": int, "end": int, "text": str,
+        }, pk="id", foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
+        db["findings"].create({
+            "id": str, "report_id": str, "rule": str, "message": str, "cells": str,
+        }, pk="id", foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
+        for table, columns in (("reports", ["body", "year"]), ("cells", ["report_id"]), ("cells", ["row_key", "col_key"]),
+                               ("passages", ["report_id"]), ("passages", ["hash"]), ("findings", ["report_id"])):
+            db[table].create_index(columns, if_not_exists=True, unique=(table == "reports"))
+        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(tokens, "
+                          "tokenize='unicode61 remove_diacritics 0')")
+        self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        self.conn.commit()
+
+    # --- writing --------------------------------------------------------------------------------------------
+    def has_file(self, sha256: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM reports WHERE sha256 = ?", (sha256,)).fetchone() is not None
+
+    def write(self, report: Report, sha256: str) -> WriteResult:
+        """Store one parsed report in a single transaction (see the module docstring)."""
+        report_id = content_hash(sha256, report.body, str(report.year))
+        if self.has_file(sha256):
+            return WriteResult("unchanged", report_id)
+        add_words([report.body, report.body_full])
+        passage_rows = [(content_hash(p.text), p, " ".join(tokenize(f"{report.body} {p.section} {p.text}")))
+                        for p in report.passages]
+        with self.conn:  # one transaction: commit on success, roll back on any error
+            old = self.conn.execute("SELECT id, source FROM reports WHERE body = ? AND year = ?",
+                                    (report.body, report.year)).fetchone()
+            if old:
+                self._delete(old[0])
+            self.conn.execute(
+                "INSERT INTO reports (id, sha256, body, body_full, year, title, format, source, n_cells, n_passages,"
+                " n_findings, warnings, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (report_id, sha256, report.body, report.body_full, report.year, report.title, report.format,
+                 report.source, len(report.cells), len(report.passages), len(report.findings),
+                 json.dumps(list(report.warnings), ensure_ascii=False), time.time()))
+            self.conn.executemany(
+                "INSERT INTO cells (id, report_id, tbl, row_key, row_label, col_key, col_label, value, unit, raw,"
+                " status, warning) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(content_hash(report_id, c.table, c.row_key, c.col_key), report_id, c.table, c.row_key, c.row_label,
+                  c.col_key, c.col_label, c.value, c.unit, c.raw, c.status, c.warning) for c in report.cells])
+            for digest, p, tokens in passage_rows:
+                cursor = self.conn.execute(
+                    "INSERT INTO passages (hash, report_id, kind, section_key, section, ord, start, end, text)"
+                    " VALUES (?,?,?,?,?,?,?,?,?)",
+                    (digest, report_id, p.kind, p.section_key, p.section, p.order, p.start, p.end, p.text))
+                self.conn.execute("INSERT INTO passages_fts (rowid, tokens) VALUES (?, ?)", (cursor.lastrowid, tokens))
+            self._insert_findings(report_id, report.findings)
+            self._recheck_years(report.body, report.year)
+        return WriteResult("replaced" if old else "added", report_id, old[1] if old else None)
+
+    def _delete(self, report_id: str) -> None:
+        self.conn.execute("DELETE FROM passages_fts WHERE rowid IN (SELECT id FROM passages WHERE report_id = ?)",
+                          (report_id,))
+        for table in ("passages", "cells", "findings"):
+            self.conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
+        self.conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
+
+    def _insert_findings(self, report_id: str, findings) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO findings (id, report_id, rule, message, cells) VALUES (?,?,?,?,?)",
+            [(content_hash(report_id, f.rule, f.message), report_id, f.rule, f.message,
+              json.dumps(list(f.cells), ensure_ascii=False)) for f in findings])
+
+    def _recheck_years(self, body: str, year: int) -> None:
+        """Cross-year rules between this report and its neighbours of the same body (inside the caller's transaction)."""
+        for later in (year, year + 1):
+            ids = {y: self._report_id(body, y) for y in (later - 1, later)}
+            if ids[later] is None:
+                continue
+            self.conn.execute("DELETE FROM findings WHERE report_id = ? AND rule LIKE '%across_years'", (ids[later],))
+            if ids[later - 1] is None:
+                continue
+            findings = check_across_years(body, later, self.cells(ids[later]), self.cells(ids[later - 1]))
+            self._insert_findings(ids[later], findings)
+
+    def _report_id(self, body: str, year: int) -> str | None:
+        row = self.conn.execute("SELECT id FROM reports WHERE body = ? AND year = ?", (body, year)).fetchone()
+        return row[0] if row else None
+
+    # --- reading --------------------------------------------------------------------------------------------
+    def cells(self, report_id: str) -> list[Cell]:
+        rows = self.conn.execute(
+            "SELECT tbl, row_key, row_label, col_key, col_label, value, unit, raw, status, warning FROM cells"
+            " WHERE report_id = ?", (report_id,)).fetchall()
+        return [Cell(*row) for row in rows]
+
+    def reports(self) -> list[dict]:
+        return list(self.db.query("SELECT * FROM reports ORDER BY body, year"))
+
+    def findings(self, body: str | None = None, year: int | None = None) -> list[tuple[dict, Finding]]:
+        sql = ("SELECT r.body, r.year, r.title, r.source, f.rule, f.message, f.cells FROM findings f"
+               " JOIN reports r ON r.id = f.report_id WHERE (:body IS NULL OR r.body = :body OR r.body_full = :body)"
+               " AND (:year IS NULL OR r.year = :year) ORDER BY r.body, r.year, f.rowid")
+        return [({k: row[k] for k in ("body", "year", "title", "source")},
+                 Finding(row["rule"], row["message"], tuple(json.loads(row["cells"]))))
+                for row in self.db.query(sql, {"body": body, "year": year})]
+
+    def counts(self) -> dict[str, int]:
+        return {table: self.db[table].count for table in ("reports", "cells", "passages", "findings")}
+

@@ -1,0 +1,144 @@
+"""Plain text and Markdown into a :class:`Document`: decoding and the table layouts of text extractions.
+
+Three table layouts occur in text copied out of Word, PDF and web pages, often in one file:
+- one cell per line, each prefixed by a tab, a blank line between rows (a cell may continue on the next line);
+- one row per line, cells separated by tabs;
+- Markdown pipe rows (``| a | b |``), separator rows (``|---|``) skipped.
+Everything else is a paragraph, one per line.
+"""
+from __future__ import annotations
+
+import re
+
+from .errors import ReadError
+from .model import Document, Paragraph, Table
+
+__all__ = ["decode_text", "text_to_document", "clean_text"]
+
+_ARTEFACTS = re.compile(r"\[bookmark:[^\]]*\]|[\u200b\u200c\u200d\ufeff]")
+_PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^#{1,6}\s*")
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK; reject binary data."""
+    if not data.strip():
+        raise ReadError(f"{source}：文件是空的，没有可读的内容。")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ReadError(f"{source}：无法识别文字编码（不是 UTF-8 或 GBK/GB18030 文本），请另存为 UTF-8 后重试。")
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if "\x00" in sample or controls > len(sample) * 0.01:
+        raise ReadError(f"{source}：看起来是二进制文件，不是文本；请上传 .txt .md .html .docx 或 .pdf 格式的年度报告。")
+    return text
+
+
+def clean_text(text: str) -> str:
+    """Drop Word artefacts (``[bookmark: _GoBack]``) and zero-width characters; normalise line ends."""
+    text = _ARTEFACTS.sub("", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+
+
+def _pipe_cells(line: str) -> tuple[str, ...]:
+    inner = line.strip()
+    if inner.startswith("|"):
+        inner = inner[1:]
+    if inner.endswith("|"):
+        inner = inner[:-1]
+    return tuple(cell.strip() for cell in inner.split("|"))
+
+
+def text_to_document(text: str, source: str, title_hint: str | None = None) -> Document:
+    """Split text into paragraphs and tables (see the module docstring for the layouts)."""
+    lines = clean_text(text).split("\n")
+    blocks: list[Paragraph | Table] = []
+    rows: list[tuple[str, ...]] = []  # the table being built
+    group: list[str] | None = None  # cells of a one-cell-per-line row being built
+    last_was_cell = False
+
+    def close_group() -> None:
+        nonlocal group
+        if group is not None:
+            rows.append(tuple(group))
+            group = None
+
+    def close_table() -> None:
+        close_group()
+        if rows:
+            blocks.append(Table(tuple(rows)))
+            rows.clear()
+
+    def next_nonblank(i: int) -> str | None:
+        for later in lines[i + 1:]:
+            if later.strip():
+                return later
+        return None
+
+    for i, line in enumerate(lines):
+        if "\t" in line:
+            stripped = line.lstrip("\t")
+            if _is_indented_paragraph(stripped):
+                close_table()
+                blocks.append(Paragraph(stripped.strip()))
+                last_was_cell = False
+                continue
+            if line.startswith("\t") and len(line) - len(stripped) == 1 and "\t" not in stripped:
+                if group is None:
+                    group = []
+                group.append(stripped.strip())
+            else:
+                close_group()
+                rows.append(tuple(cell.strip() for cell in line.split("\t")))
+            last_was_cell = True
+            continue
+        if _PIPE_SEPARATOR.match(line.strip()) and line.strip():
+            continue
+        if line.strip().startswith("|") and line.strip().count("|") >= 2:
+            close_group()
+            rows.append(_pipe_cells(line))
+            last_was_cell = False
+            continue
+        if not line.strip():
+            if not _continues_after_blank(lines, i):
+                close_group()
+            last_was_cell = False
+            continue
+        if group is not None and last_was_cell and len(line.strip()) <= 20 and "。" not in line:
+            group[-1] = group[-1] + line.strip()  # a cell that wrapped onto the next line
+            continue
+        following = next_nonblank(i)
+        if (rows or group is not None) and len(line.strip()) <= 8 and following is not None \
+                and following.startswith("\t") and "。" not in line:
+            if group is None:
+                group = [""]
+            group[-1] = group[-1] + line.strip()  # a label broken by an empty line inside a cell
+            continue
+        close_table()
+        paragraph = _MD_HEADING.sub("", line.strip()) if line.lstrip().startswith("#") else line.strip()
+        if paragraph:
+            blocks.append(Paragraph(paragraph))
+        last_was_cell = False
+    close_table()
+    return Document(tuple(blocks), source, title_hint)
+
+
+def _continues_after_blank(lines: list[str], i: int) -> bool:
+    """True where a blank line sits inside one cell: the next line is a short, untabbed label fragment."""
+    for later in lines[i + 1:]:
+        if later.strip():
+            return "\t" not in later and len(later.strip()) <= 8 and "。" not in later
+    return False
+
+
+def _is_indented_paragraph(text: str) -> bool:
+    """A tab-indented line of prose (a first-line indent), not a table cell."""
+    return "\t" not in text and len(text.strip()) > 40 and bool(re.search(r"[。，；]", text))

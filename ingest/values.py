@@ -1,0 +1,178 @@
+"""Cell values: what a table cell says, and how a row's values are placed on the template's columns.
+
+Blank is not zero: an empty cell, a dash or a slash is "not stated" (``None``), while 无 counts as 0 because it
+says so. Where a row holds fewer or more values than columns (PDF rows that lost blank cells, cells run together
+when text is copied from a web page), :func:`place_row` uses the template's arithmetic to recover the split where
+exactly one split satisfies it, and otherwise marks the cells unknown with a warning.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["CellValue", "parse_value", "is_value_cell", "place_row", "row_check_t3", "row_check_t4"]
+
+_ZERO_WORDS = {"无", "无。", "零", "没有"}
+_DASHES = {"/", "／", "—", "——", "-", "－", "--", "\\", "、", "…", "...", "－－", "─", "/ ", "——。"}
+_NUMBER = re.compile(
+    r"^(?P<sign>[+\-－−]?)(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<unit>万元|亿元|元|件|个|项|条|次|人次|篇|%)?"
+    r"\s*(?P<note>[（(][^）)]*[）)])?$"
+)
+_DIGIT_RUN = re.compile(r"^\d+$")
+
+
+@dataclass(frozen=True)
+class CellValue:
+    value: float | None
+    unit: str | None
+    raw: str
+    status: str = "ok"  # ok | blank | unknown
+    warning: str | None = None
+
+
+def _fold(text: str) -> str:
+    return text.replace("\u3000", " ").replace("\xa0", " ").replace("，", ",").replace("．", ".").strip()
+
+
+def is_value_cell(text: str) -> bool:
+    """True for a cell that holds a value or says there is none (blank, 无, a dash, a number with a unit)."""
+    folded = _fold(text)
+    if not folded or folded in _ZERO_WORDS or folded in _DASHES:
+        return True
+    if _NUMBER.match(folded):
+        return True
+    return bool(re.fullmatch(r"[\d\s.,\-]+", folded))  # digits with spaces: run-together cells
+
+
+def parse_value(text: str) -> CellValue:
+    """One cell as written. A cell that is neither blank, a dash, 无 nor one number is ``unknown``."""
+    raw = text.strip()
+    folded = _fold(text)
+    if not folded:
+        return CellValue(None, None, raw, "blank")
+    if folded in _DASHES:
+        return CellValue(None, None, raw, "blank", None)
+    if folded in _ZERO_WORDS:
+        return CellValue(0.0, None, raw)
+    match = _NUMBER.match(folded)
+    if not match:
+        return CellValue(None, None, raw, "unknown", f"单元格“{raw}”不是一个数值")
+    number = float(match["num"].replace(",", "") + (match["frac"] or ""))
+    if match["sign"]:
+        number = -number
+    unit = match["unit"] if match["unit"] in ("万元", "亿元", "元") else None
+    return CellValue(number, unit, raw)
+
+
+# --- placing a row's values on its columns --------------------------------------------------------------------
+RowCheck = Callable[[Sequence[float]], bool]
+
+
+def row_check_t3(values: Sequence[float]) -> bool:
+    """Table 三: 总计 (last of seven) equals the sum of the six applicant columns."""
+    return abs(sum(values[:6]) - values[6]) < 1e-9
+
+
+def row_check_t4(values: Sequence[float]) -> bool:
+    """Table 四: in each group of five, 总计 equals the sum of the other four."""
+    return all(abs(sum(values[g:g + 4]) - values[g + 4]) < 1e-9 for g in (0, 5, 10))
+
+
+def place_row(cells: Sequence[str], n_columns: int, check: RowCheck | None = None,
+              *, has_total: bool = False) -> list[CellValue]:
+    """Place a row's value cells on ``n_columns`` columns.
+
+    - As many cells as columns (after dropping surplus trailing blanks): each cell is read as written.
+    - Otherwise the non-blank cells are split into tokens on white space, and each all-digit token may be split
+      into several numbers (no number but 0 starts with 0). A split that yields exactly ``n_columns`` numbers
+      and passes ``check`` is used if it is the only one (without ``check``, only if only one split exists).
+    - Failing that, with ``has_total`` and fewer numbers than columns whose last equals the sum of the others
+      (blank cells dropped by a PDF extraction), the last is the 总计 column and the others are unknown.
+    - Anything else: every cell unknown, with a warning that quotes the row.
+    """
+    cells = list(cells)
+    while len(cells) > n_columns and not _fold(cells[-1]):
+        cells.pop()
+    while len(cells) > n_columns and not _fold(cells[0]):
+        cells.pop(0)  # a leading empty cell from a label column that spilled over
+    if len(cells) == n_columns:
+        placed = [parse_value(cell) for cell in cells]
+        if not any(p.status == "unknown" and _has_digit_runs(p.raw) for p in placed):
+            return placed
+    tokens = [token for cell in cells for token in _fold(cell).split() if token]
+    parsed = [parse_value(token) for token in tokens]
+    if len(tokens) == n_columns and all(p.status != "unknown" for p in parsed):
+        return [_with_warning(p, "单元格之间缺少分隔，按空格拆分") for p in parsed]
+    if tokens and all(_DIGIT_RUN.match(t) or parse_value(t).status == "ok" for t in tokens):
+        splits = _splits(tokens, n_columns, check)
+        if splits is not None and len(splits) == 1:
+            (numbers,) = splits
+            note = "数值连在一起，按表格勾稽关系唯一拆分为 " + " / ".join(numbers)
+            return [_with_warning(parse_value(n), note) for n in numbers]
+        row_text = " ".join(tokens)
+        values = [p.value for p in parsed]
+        if has_total and 1 < len(tokens) < n_columns and all(v is not None for v in values) \
+                and abs(sum(values[:-1]) - values[-1]) < 1e-9:
+            warning = f"本行只有 {len(tokens)} 个数值（{row_text}），少于 {n_columns} 列；末值为总计，其余各列无法确定"
+            unknown = CellValue(None, None, "", "unknown", warning)
+            return [unknown] * (n_columns - 1) + [_with_warning(parsed[-1], warning)]
+        reason = "有多种方式拆分为" if splits else "无法拆分为"
+        warning = f"本行数值“{row_text}”{reason} {n_columns} 列，无法确定各列数值"
+        return [CellValue(None, None, row_text, "unknown", warning)] * n_columns
+    row_text = " ".join(c for c in cells if _fold(c))
+    warning = f"本行有 {len(cells)} 个单元格（{row_text}），与模板的 {n_columns} 列对不上，无法确定各列数值"
+    return [CellValue(None, None, row_text, "unknown", warning)] * n_columns
+
+
+def _has_digit_runs(text: str) -> bool:
+    return bool(re.fullmatch(r"[\d\s]+", _fold(text)))
+
+
+def _with_warning(value: CellValue, warning: str) -> CellValue:
+    return CellValue(value.value, value.unit, value.raw, value.status, value.warning or warning)
+
+
+_MAX_NODES = 200_000
+
+
+def _splits(tokens: list[str], n: int, check: RowCheck | None) -> list[list[str]] | None:
+    """All ways (up to two) to cut the tokens into ``n`` numbers that pass ``check``; None if the search is cut."""
+    found: list[list[str]] = []
+    nodes = 0
+
+    def min_parts(i: int) -> int:
+        return len(tokens) - i  # every remaining token gives at least one number
+
+    def max_parts(i: int, pos: int) -> int:
+        rest = len(tokens[i]) - pos if i < len(tokens) else 0
+        return rest + sum(len(t) if _DIGIT_RUN.match(t) else 1 for t in tokens[i + 1:])
+
+    def walk(i: int, pos: int, acc: list[str]) -> bool:
+        nonlocal nodes
+        nodes += 1
+        if nodes > _MAX_NODES:
+            return False
+        if i == len(tokens):
+            if len(acc) == n and (check is None or check([parse_value(a).value or 0.0 for a in acc])):
+                found.append(list(acc))
+            return len(found) < 2
+        token = tokens[i]
+        if not _DIGIT_RUN.match(token):  # a decimal or signed number is one value
+            return walk(i + 1, 0, acc + [token])
+        remaining = n - len(acc)
+        if remaining <= 0 or max_parts(i, pos) < remaining or min_parts(i) > remaining:
+            return True
+        lengths = [1] if token[pos] == "0" else range(1, len(token) - pos + 1)
+        for length in lengths:
+            piece = token[pos:pos + length]
+            end = pos + length
+            ok = walk(i + 1, 0, acc + [piece]) if end == len(token) else walk(i, end, acc + [piece])
+            if not ok:
+                return False
+        return True
+
+    complete = walk(0, 0, [])
+    if nodes > _MAX_NODES and not complete and len(found) < 2:
+        return None
+    return found

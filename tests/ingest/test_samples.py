@@ -1,0 +1,53 @@
+"""Every cell of tables 二, 三 and 四 of every sample and real report against an expected file written by
+reading the report (tests/ingest/expected/*.json), plus body, year and format."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.report import parse_bytes
+from tests.conftest import REAL, SAMPLES
+
+EXPECTED = Path(__file__).parent / "expected"
+
+
+def _cases():
+    return [pytest.param(path, id=path.name) for path in SAMPLES + REAL]
+
+
+def _actual(cell) -> float | str | None:
+    if cell.status == "unknown":
+        return "unknown"
+    return cell.value
+
+
+@pytest.mark.parametrize("path", _cases())
+def test_report_matches_expected(path: Path):
+    expected = json.loads((EXPECTED / f"{path.stem}.json").read_text(encoding="utf-8"))
+    report = parse_bytes(path.read_bytes(), path.name)
+    assert (report.body, report.year, report.format) == (expected["body"], expected["year"], expected["format"])
+    cells = {(c.table, c.row_key, c.col_key): c for c in report.cells}
+    mismatches = []
+    for table, rows in expected["tables"].items():
+        for row_key, columns in rows.items():
+            for col_key, value in columns.items():
+                cell = cells.get((table, row_key, col_key))
+                got = _actual(cell) if cell else "absent"
+                if got != value and not (isinstance(got, float) and isinstance(value, (int, float)) and got == value):
+                    mismatches.append(f"表{table} {row_key}/{col_key}: expected {value!r}, got {got!r}")
+    extra = {k for k in cells if k[1] not in expected["tables"].get(k[0], {})}
+    assert not mismatches, "\n".join(mismatches)
+    assert not extra, f"cells the expected file does not list: {sorted(extra)}"
+    for key, unit in expected.get("units", {}).items():
+        table, row_key, col_key = key.split("/", 2) if key.count("/") == 2 else key.rsplit("/", 2)
+        assert cells[(table, row_key, col_key)].unit == unit, key
+
+
+@pytest.mark.parametrize("path", _cases())
+def test_units_only_where_stated(path: Path):
+    expected = json.loads((EXPECTED / f"{path.stem}.json").read_text(encoding="utf-8"))
+    report = parse_bytes(path.read_bytes(), path.name)
+    stated = {f"{c.table}/{c.row_key}/{c.col_key}" for c in report.cells if c.unit}
+    assert stated == set(expected.get("units", {}))
