@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .model import Cell, Paragraph, Table
 from .template import (TABLE3, TABLE4, T4_COLUMNS, T4_GROUPS, Row, TableSpec, normalize_label, table2_spec)
-from .values import CellValue, is_value_cell, place_row, row_check_t3, row_check_t4
+from .values import CellValue, candidate_splits, is_value_cell, place_row, row_check_t3, row_check_t4
 
 __all__ = ["LineRow", "extract_cells", "line_rows", "table_of_heading"]
 
@@ -32,7 +32,8 @@ class LineRow:
 _T2_CUE = re.compile(r"第二十条|信息内容|本年新制作|本年制发|上一年项目数量|处理决定数量|采购项目数量")
 _T3_CUE = re.compile(r"申请人情况|自然人|勾稽关系|商业企业|本年度办理结果")
 _T4_CUE = re.compile(r"行政复议|复议后起诉|直接起诉|结果维持|维持|纠正|审结")
-_PARAGRAPH_ROW = re.compile(r"^(?P<label>\D.*?[^\d\s.,\-])\s*(?P<values>(?:[+\-－]?\d[\d.,]*\s*(?:万元|元)?\s*)+)$")
+_PARAGRAPH_ROW = re.compile(r"^(?P<label>(?:\d+[.、．]\s*)?[^\d\s].*?[^\d\s.,\-])\s*"
+                            r"(?P<values>(?:[+\-－]?\d[\d.,]*\s*(?:万元|元)?\s*)+)$")
 _TRAILING_DIGITS = re.compile(r"^(?P<label>.*?[^\d\s.,\-])\s*(?P<digits>\d[\d\s]*)$")
 
 
@@ -236,15 +237,62 @@ def _table3(rows: list[LineRow], fmt: str, warnings: list[str]) -> list[Cell]:
             warnings.append(f"表三：{len(fills)} 行数值无法对应到模板行（{shown}），这些行记为未知")
         if p1 < len(rows):
             assignment[t1] = p1
+    placed = {row.key: place_row(rows[assignment[t]].values, len(row.columns), row_check_t3, has_total=True)
+              for t, row in enumerate(expected) if t in assignment}
+    _resolve_by_columns(placed, {row.key: rows[assignment[t]].values for t, row in enumerate(expected) if t in assignment})
     cells: list[Cell] = []
-    for t, row in enumerate(expected):
-        if t not in assignment:
+    for row in expected:
+        if row.key in placed:
+            cells.extend(_cells_for("三", row.key, row.label, row.columns, placed[row.key]))
+        else:
             cells.extend(_absent("三", row))
-            continue
-        line = rows[assignment[t]]
-        placed = place_row(line.values, len(row.columns), row_check_t3, has_total=True)
-        cells.extend(_cells_for("三", row.key, row.label, row.columns, placed))
     return cells
+
+
+_FLOW_KEYS = ("new_received", "carried_over", "total", "carried_forward")
+
+
+def _resolve_by_columns(placed: dict[str, list[CellValue]], raw: dict[str, tuple[str, ...]]) -> None:
+    """Settle a run-together row that its own 总计 cannot split, with the column rules of table 三.
+
+    For each column, 一 + 二 = （七）+ 四 and （七）= the sum of the outcome rows. A candidate split of the row is
+    kept when every such equation it takes part in can be evaluated (all other cells known) and holds; the row is
+    resolved only when exactly one candidate is kept. One unresolved row at a time: with two, nothing is guessed.
+    """
+    unresolved = [key for key, values in placed.items() if all(v.status == "unknown" for v in values)]
+    if len(unresolved) != 1:
+        return
+    key = unresolved[0]
+    tokens = [t for cell in raw[key] for t in cell.split()]
+    if not tokens or not all(t.isdigit() for t in tokens):
+        return
+    outcome_keys = [k for k in placed if k not in _FLOW_KEYS]
+    if any(k.startswith("other.") for k in outcome_keys):
+        outcome_keys = [k for k in outcome_keys if k != "other"]
+    equations: list[tuple[tuple[str, ...], tuple[str, ...]]] = []  # left side = right side, per column
+    if key in _FLOW_KEYS:
+        equations.append((("new_received", "carried_over"), ("total", "carried_forward")))
+    if key == "total" or key in outcome_keys:
+        equations.append((("total",), tuple(outcome_keys)))
+
+    def holds(numbers: list[float]) -> bool:
+        def value(k: str, column: int) -> float | None:
+            if k == key:
+                return numbers[column]
+            cell = placed[k][column] if k in placed else None
+            return None if cell is not None and cell.status == "unknown" else (cell.value or 0.0 if cell else 0.0)
+
+        for left, right in equations:
+            for column in range(7):
+                sides = [[value(k, column) for k in side] for side in (left, right)]
+                if any(v is None for side in sides for v in side) or abs(sum(sides[0]) - sum(sides[1])) > 1e-9:
+                    return False
+        return True
+
+    kept = [c for c in candidate_splits(tokens, 7, row_check_t3) if equations and holds([float(x) for x in c])]
+    if len(kept) == 1:
+        note = "数值连在一起，按表三的列勾稽关系唯一拆分为 " + " / ".join(kept[0])
+        placed[key] = [CellValue(float(x), None, x, "ok", note) for x in kept[0]]
 
 
 def _neighbour(key: str, index: dict[str, int]) -> str:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["CellValue", "parse_value", "is_value_cell", "place_row", "row_check_t3", "row_check_t4"]
+__all__ = ["CellValue", "parse_value", "is_value_cell", "place_row", "candidate_splits", "row_check_t3", "row_check_t4"]
 
 _ZERO_WORDS = {"无", "无。", "零", "没有"}
 _DASHES = {"/", "／", "—", "——", "-", "－", "--", "\\", "、", "…", "...", "－－", "─", "/ ", "——。"}
@@ -136,8 +136,14 @@ def _with_warning(value: CellValue, warning: str) -> CellValue:
 _MAX_NODES = 200_000
 
 
-def _splits(tokens: list[str], n: int, check: RowCheck | None) -> list[list[str]] | None:
-    """All ways (up to two) to cut the tokens into ``n`` numbers that pass ``check``; None if the search is cut."""
+def candidate_splits(tokens: list[str], n: int, check: RowCheck | None, limit: int = 64) -> list[list[str]]:
+    """Up to ``limit`` ways to cut all-digit tokens into ``n`` numbers that pass ``check`` (empty if too many)."""
+    found = _splits(tokens, n, check, limit + 1)
+    return found if found is not None and len(found) <= limit else []
+
+
+def _splits(tokens: list[str], n: int, check: RowCheck | None, wanted: int = 2) -> list[list[str]] | None:
+    """Ways (up to ``wanted``) to cut the tokens into ``n`` numbers that pass ``check``; None if the search is cut."""
     found: list[list[str]] = []
     nodes = 0
 
@@ -156,7 +162,7 @@ def _splits(tokens: list[str], n: int, check: RowCheck | None) -> list[list[str]
         if i == len(tokens):
             if len(acc) == n and (check is None or check([parse_value(a).value or 0.0 for a in acc])):
                 found.append(list(acc))
-            return len(found) < 2
+            return len(found) < wanted
         token = tokens[i]
         if not _DIGIT_RUN.match(token):  # a decimal or signed number is one value
             return walk(i + 1, 0, acc + [token])
@@ -173,6 +179,6 @@ def _splits(tokens: list[str], n: int, check: RowCheck | None) -> list[list[str]
         return True
 
     complete = walk(0, 0, [])
-    if nodes > _MAX_NODES and not complete and len(found) < 2:
+    if nodes > _MAX_NODES and not complete and len(found) < wanted:
         return None
     return found
