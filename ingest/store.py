@@ -22,7 +22,7 @@ from .tokenize import add_words, tokenize
 
 __all__ = ["Store", "WriteResult", "content_hash", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def content_hash(*parts: str | bytes) -> str:
@@ -82,8 +82,10 @@ class Store:
         for table, columns in (("reports", ["body", "year"]), ("cells", ["report_id"]), ("cells", ["row_key", "col_key"]),
                                ("passages", ["report_id"]), ("passages", ["hash"]), ("findings", ["report_id"])):
             db[table].create_index(columns, if_not_exists=True, unique=(table == "reports"))
-        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(tokens, "
+        # tokens: jieba tokens of the passage; tags: r<report id> and k<kind>, so filters run inside FTS5
+        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(tokens, tags, "
                           "tokenize='unicode61 remove_diacritics 0')")
+        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 'row')")
         self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self.conn.commit()
 
@@ -120,7 +122,8 @@ class Store:
                     "INSERT INTO passages (hash, report_id, kind, section_key, section, ord, start, end, text)"
                     " VALUES (?,?,?,?,?,?,?,?,?)",
                     (digest, report_id, p.kind, p.section_key, p.section, p.order, p.start, p.end, p.text))
-                self.conn.execute("INSERT INTO passages_fts (rowid, tokens) VALUES (?, ?)", (cursor.lastrowid, tokens))
+                self.conn.execute("INSERT INTO passages_fts (rowid, tokens, tags) VALUES (?, ?, ?)",
+                                  (cursor.lastrowid, tokens, f"r{report_id} k{p.kind}"))
             self._insert_findings(report_id, report.findings)
             self._recheck_years(report.body, report.year)
         return WriteResult("replaced" if old else "added", report_id, old[1] if old else None)

@@ -1,0 +1,90 @@
+"""``python -m bot ask`` and ``python -m bot eval``: the answering core from the command line."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from index.evaluate import judge, load_gold, summarize
+from index.service import Answerer
+from ingest.config import load_config
+
+from .render import render_text
+
+__all__ = ["ask_main", "eval_main"]
+
+ASK_EPILOG = """\
+示例:
+  python -m bot ask 桥头胡2020年收到多少申请
+  python -m bot ask --json 东柳街道有哪些改进措施
+  printf '桥头胡2020年收到多少申请\\n王家街道微信公众号叫什么\\n' | python -m bot ask --json -
+"""
+EVAL_EPILOG = """\
+示例:
+  python -m bot eval tests/fixtures/gold/seeds_gold.jsonl
+  python -m bot eval --mode bm25 tests/fixtures/gold/seeds_gold.jsonl
+"""
+
+
+def _service(config_path: str | None) -> Answerer:
+    service = Answerer(load_config(config_path))
+    for notice in service.notices:
+        print(f"提示：{notice}", file=sys.stderr)
+    return service
+
+
+def ask_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot ask", formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     description="回答一个关于政府信息公开工作年度报告的问题，并给出出处。", epilog=ASK_EPILOG)
+    parser.add_argument("--config", metavar="FILE", help="配置文件（默认 ./config.toml 或 NIANBAO_CONFIG）")
+    parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象（每个问题一行）")
+    parser.add_argument("question", nargs="+", help="问题；用 - 从标准输入逐行读取问题")
+    args = parser.parse_args(argv)
+    service = _service(args.config)
+    try:
+        questions = sys.stdin if args.question == ["-"] else [" ".join(args.question)]
+        for line in questions:
+            question = line.rstrip("\n")
+            if args.question == ["-"] and not question.strip():
+                continue
+            answer = service.answer(question)
+            if args.json:
+                print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            else:
+                print(render_text(answer), flush=True)
+    finally:
+        service.close()
+    return 0
+
+
+def eval_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot eval", formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     description="用评测文件检查回答：打印每道失败的题和各类题的准确率；有失败时退出码为 1。",
+                                     epilog=EVAL_EPILOG)
+    parser.add_argument("--config", metavar="FILE", help="配置文件")
+    parser.add_argument("--mode", choices=("hybrid", "bm25", "dense"), help="叙述类问题的检索方式（默认：可用时 hybrid）")
+    parser.add_argument("gold", type=Path, help="评测文件（JSON Lines，见 tests/fixtures/gold/README.md）")
+    args = parser.parse_args(argv)
+    items = load_gold(args.gold)
+    service = _service(args.config)
+    results = []
+    started = time.perf_counter()
+    try:
+        for item in items:
+            answer = service.answer(item.question, mode=args.mode)
+            reasons = judge(item, answer)
+            results.append((item, reasons))
+            if reasons:
+                print(f"✗ {item.id} [{item.kind}] {item.question}\n    {'; '.join(reasons)}\n"
+                      f"    回答：{answer.answer[:200]!r}")
+    finally:
+        service.close()
+    elapsed = time.perf_counter() - started
+    summary = summarize(results)
+    for kind, (ok, total) in sorted(summary.items()):
+        print(f"{kind:10s} {ok}/{total}  ({ok / total:.0%})")
+    passed = sum(ok for ok, _ in summary.values())
+    print(f"总计 {passed}/{len(items)} 通过，检索方式 {args.mode or service.mode}，用时 {elapsed:.2f} 秒。")
+    return 0 if passed == len(items) else 1

@@ -1,0 +1,79 @@
+"""Answers over several reports: sums, largest/smallest, rankings, comparisons between bodies, trends over years."""
+from __future__ import annotations
+
+from ingest.checks import fmt_number
+
+from .model import Answer, Citation, Query, ReportRef
+from .numeric import Reading, Tables, _is_money, column_keys, read_measure, shown
+from .wording import W
+
+__all__ = ["aggregate_answer"]
+
+
+def _citation(reading: Reading) -> Citation:
+    report = reading.report
+    cell = reading.cells[0] if reading.cells else None
+    text = "；".join(f"{c.row_label} {c.col_label} {fmt_number(c.value)}" for c in reading.cells) if cell else ""
+    return Citation(report.body, report.year, report.display_title, report.source,
+                    f"表{reading.measure.table} {reading.measure.label}", text)
+
+
+def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[ReportRef],
+                     warnings: list[str]) -> Answer:
+    """``reports`` are the reports in scope (one year, or one body over years, or the bodies compared)."""
+    measure = query.measure
+    assert measure is not None
+    _, column_label = column_keys(query, measure)
+    label = measure.label + (f"（{column_label}）" if column_label else "")
+    readings = [read_measure(tables, report, measure, query) for report in reports]
+    good = [r for r in readings if r.status == "ok"]
+    skipped = [r for r in readings if r.status != "ok"]
+    if skipped:
+        warnings.append(W.AGG_SKIPPED.format(names="、".join(f"{r.report.body}{r.report.year}年" for r in skipped)))
+    year = reports[0].year if reports else ""
+    if not good:
+        return Answer(question, "none", W.AGG_NONE.format(year=year), warnings=tuple(warnings))
+    money = _is_money(measure)
+    unit = good[0].unit if len({r.unit for r in good}) == 1 else None
+    if money and len({r.unit for r in good}) > 1:
+        warnings.append("各报告的金额单位不同（" + "、".join(sorted({r.unit or W.UNIT_UNSTATED for r in good})) + "），未相加。")
+    scope = f"各{query.scope}" if query.scope else "各机关"
+    fmt = lambda r: f"{r.report.body} {shown(r.value, r.unit, money)}"  # noqa: E731
+    operation = query.operation
+    org = None
+    if operation in ("max", "min", "rank"):
+        ordered = sorted(good, key=lambda r: r.value, reverse=operation != "min")
+        top = ordered[0]
+        ties = [r for r in ordered if r.value == top.value]
+        if len(ties) > 1:
+            warnings.append("并列：" + "、".join(r.report.body for r in ties))
+        if operation == "rank":
+            shown_rows = ordered[: query.top] if query.top else ordered
+            parts = "；".join(f"{i}. {fmt(r)}" for i, r in enumerate(shown_rows, 1))
+            text = W.AGG_RANK.format(year=year, scope=scope, label=label, parts=parts)
+            good = shown_rows
+        else:
+            template = W.AGG_MAX if operation == "max" else W.AGG_MIN
+            text = template.format(year=year, scope=scope, label=label, body=top.report.body,
+                                   value=shown(top.value, top.unit, money), unit_scope=query.scope or "机关",
+                                   parts="，".join(fmt(r) for r in ordered))
+        value, org = top.value, top.report.body
+    elif operation == "compare":
+        text = W.AGG_COMPARE.format(label=label, parts="；".join(f"{r.report.body}{r.report.year}年 "
+                                                              f"{shown(r.value, r.unit, money)}" for r in good))
+        value, org = good[0].value, good[0].report.body
+    elif operation == "trend":
+        ordered = sorted(good, key=lambda r: r.report.year)
+        text = W.AGG_TREND.format(body=ordered[0].report.body, label=label,
+                                  parts="，".join(f"{r.report.year}年 {shown(r.value, r.unit, money)}" for r in ordered))
+        value, org, year = ordered[-1].value, ordered[-1].report.body, ordered[-1].report.year
+    else:
+        if money and len({r.unit for r in good}) > 1:
+            value = None
+            text = "；".join(fmt(r) for r in good)
+        else:
+            value = sum(r.value for r in good)
+            text = W.AGG_SUM.format(year=year, scope=scope, label=label, value=shown(value, unit, money), n=len(good),
+                                    parts="，".join(fmt(r) for r in good))
+    return Answer(question, "aggregate", text, value, unit, org, year if isinstance(year, int) else None,
+                  tuple(_citation(r) for r in good), tuple(warnings))

@@ -1,0 +1,119 @@
+"""Dense retrieval: an embedding model behind a small protocol, and a FAISS index of passage vectors.
+
+The FAISS id of a vector is the passage's SQLite row id. The index lives in a versioned folder under the
+configured index path; ``current`` is a symlink swapped atomically when a new build is complete, so a reader
+never sees half an index. ``meta.json`` records model, dimension, count and build time; a mismatch with the
+configured model is refused with a message that says what to run.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ingest.errors import IndexMismatchError
+
+__all__ = ["Embedder", "SentenceTransformerEmbedder", "DenseIndex", "load_embedder", "current_dir", "read_meta"]
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+class SentenceTransformerEmbedder:
+    """The real model: sentence-transformers, normalised vectors, the bge query instruction on queries."""
+
+    def __init__(self, name: str, query_instruction: str = "", batch_size: int = 32):
+        from sentence_transformers import SentenceTransformer  # seconds to import: only when a model is wanted
+
+        self.name = name
+        self.model = SentenceTransformer(name, device="cpu")
+        self.dim = int(self.model.get_sentence_embedding_dimension() or self.model.encode(["维度"]).shape[1])
+        self.query_instruction = query_instruction
+        self.batch_size = batch_size
+
+    def _encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                    convert_to_numpy=True, show_progress_bar=progress)
+        return np.asarray(vectors, dtype="float32")
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self.query_instruction + t for t in texts])
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return self._encode(texts, progress)
+
+
+def load_embedder(name: str, query_instruction: str = "", batch_size: int = 32) -> tuple[Embedder | None, str | None]:
+    """(embedder, None), or (None, a one-line reason) when the model cannot be loaded (offline, not cached)."""
+    try:
+        return SentenceTransformerEmbedder(name, query_instruction, batch_size), None
+    except Exception as e:  # network, cache and format errors all mean the same to the user
+        reason = str(e).splitlines()[0][:160] if str(e) else e.__class__.__name__
+        return None, f"向量模型 {name} 无法加载（{reason}），只用关键词索引（BM25）回答。"
+
+
+def current_dir(index_path: Path) -> Path:
+    return index_path / "current"
+
+
+def read_meta(index_path: Path) -> dict | None:
+    meta = current_dir(index_path) / "meta.json"
+    return json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else None
+
+
+class DenseIndex:
+    def __init__(self, index, meta: dict):
+        self.index = index
+        self.meta = meta
+
+    @classmethod
+    def load(cls, index_path: Path, model: str, dim: int | None = None) -> DenseIndex | None:
+        """The current index, or None when none has been built. Raises IndexMismatchError on another model."""
+        import faiss
+
+        meta = read_meta(index_path)
+        if meta is None:
+            return None
+        if meta.get("model") != model or (dim is not None and meta.get("dim") != dim):
+            raise IndexMismatchError(
+                f"向量索引 {current_dir(index_path)} 是用模型 {meta.get('model')}（{meta.get('dim')} 维）建的，"
+                f"配置的是 {model}；请运行 python -m index build 重建。")
+        index = faiss.read_index(str(current_dir(index_path) / "dense.faiss"))
+        return cls(index, meta)
+
+    def search(self, query: np.ndarray, limit: int = 20, allowed_ids: list[int] | None = None) -> list[tuple[int, float]]:
+        import faiss
+
+        if self.index.ntotal == 0:
+            return []
+        params = None
+        if allowed_ids is not None:
+            if not allowed_ids:
+                return []
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.asarray(allowed_ids, dtype="int64")))
+        scores, ids = self.index.search(np.asarray(query, dtype="float32").reshape(1, -1), limit, params=params)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]
+
+
+def swap_in(index_path: Path, build_dir: Path) -> None:
+    """Point ``current`` at ``build_dir`` atomically, then remove older builds."""
+    link = current_dir(index_path)
+    tmp = index_path / f".current-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(build_dir.name)
+    os.replace(tmp, link)
+    for old in index_path.glob("build-*"):
+        if old.is_dir() and old.name != build_dir.name:
+            for f in old.iterdir():
+                f.unlink()
+            old.rmdir()

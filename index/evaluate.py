@@ -1,0 +1,82 @@
+"""Judging answers against a gold file (the format of tests/fixtures/gold/README.md)."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import NianbaoError
+
+from .model import Answer
+
+__all__ = ["GoldItem", "load_gold", "judge"]
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    id: str
+    question: str
+    kind: str
+    org: str | None
+    year: int | None
+    expect: dict
+
+
+def load_gold(path: Path) -> list[GoldItem]:
+    items = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise NianbaoError(f"无法读取评测文件 {path}：{e.strerror or e}") from e
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            items.append(GoldItem(data["id"], data["question"], data["kind"], data.get("org"), data.get("year"),
+                                  data.get("expect", {})))
+        except (json.JSONDecodeError, KeyError) as e:
+            raise NianbaoError(f"{path} 第 {number} 行不是有效的评测题（{e}）。") from e
+    return items
+
+
+def _same_number(a: float | None, b) -> bool:
+    return a is not None and b is not None and abs(float(a) - float(b)) < 1e-6
+
+
+def judge(item: GoldItem, answer: Answer) -> list[str]:
+    """Reasons the answer fails the item; empty when it passes."""
+    reasons: list[str] = []
+    expect = item.expect
+    cited = {c.org for c in answer.citations}
+    if item.kind in ("numeric", "aggregate"):
+        if not _same_number(answer.value, expect.get("value")):
+            reasons.append(f"value {answer.value!r} ≠ {expect.get('value')!r}")
+        if expect.get("unit") and answer.unit != expect["unit"]:
+            reasons.append(f"unit {answer.unit!r} ≠ {expect['unit']!r}")
+        if item.org and item.org not in cited:
+            reasons.append(f"no citation of {item.org} (cited: {sorted(cited)})")
+        if expect.get("org") and answer.org != expect["org"]:
+            reasons.append(f"org {answer.org!r} ≠ {expect['org']!r}")
+        if item.kind == "aggregate" and not answer.citations:
+            reasons.append("no citations")
+    elif item.kind == "narrative":
+        missing = [p for p in expect.get("must_contain", []) if p not in answer.answer]
+        if missing:
+            reasons.append(f"answer lacks {missing}")
+        if item.org and item.org not in cited:
+            reasons.append(f"no citation of {item.org} (cited: {sorted(cited)})")
+    elif item.kind == "none":
+        if answer.kind != "none" or answer.value is not None:
+            reasons.append(f"expected a not-found answer, got kind={answer.kind} value={answer.value!r}")
+    return reasons
+
+
+def summarize(results: Iterable[tuple[GoldItem, list[str]]]) -> dict[str, tuple[int, int]]:
+    by_kind: dict[str, list[int]] = {}
+    for item, reasons in results:
+        counts = by_kind.setdefault(item.kind, [0, 0])
+        counts[0] += not reasons
+        counts[1] += 1
+    return {kind: (ok, total) for kind, (ok, total) in by_kind.items()}

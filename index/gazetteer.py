@@ -1,0 +1,97 @@
+"""Body names (机关名称) held in the store, matched in questions by full and short forms.
+
+Aliases of a body: its name as written in the report, its usual short form, the short form without the
+administrative suffix (桥头胡 for 桥头胡街道), 街道办事处 for 街道, and common abbreviations (发改局 for
+发展和改革局). A question is matched by looking up its substrings, so the cost does not grow with the number
+of bodies; a name written with one character different (沭阳/沐阳, an OCR slip) is matched as a fallback.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+__all__ = ["Gazetteer", "aliases_of"]
+
+_ABBREVIATIONS = (("发展和改革", "发改"), ("人力资源和社会保障", "人社"), ("住房和城乡建设", "住建"), ("科学技术委员会", "科委"),
+                  ("人民政府", "政府"), ("生态环境", "环保"), ("市场监督管理", "市场监管"), ("自然资源和规划", "自然资源"))
+_SUFFIXES = ("街道办事处", "街道", "办事处", "镇人民政府", "乡人民政府", "镇", "乡")
+_GENERIC = {"政府", "人民政府", "街道", "办公厅", "办公室", "委员会", "发改局", "科委"}
+
+
+def aliases_of(body: str, body_full: str) -> set[str]:
+    names = {body, body_full}
+    for name in list(names):
+        for suffix in _SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                stem = name[: -len(suffix)]
+                names.add(stem)
+                if suffix == "街道":
+                    names.update({stem + "街道办事处", stem + "街道办"})
+        for long, short in _ABBREVIATIONS:
+            if long in name:
+                names.add(name.replace(long, short))
+    return {n for n in names if len(n) >= 2 and n not in _GENERIC}
+
+
+class Gazetteer:
+    def __init__(self, bodies: Iterable[tuple[str, str]]):
+        """``bodies``: (short name, name as written) of every report in the store."""
+        self.alias_to_bodies: dict[str, set[str]] = defaultdict(set)
+        self.bodies: set[str] = set()
+        for body, full in bodies:
+            self.bodies.add(body)
+            for alias in aliases_of(body, full):
+                self.alias_to_bodies[alias].add(body)
+        self.max_len = max((len(a) for a in self.alias_to_bodies), default=0)
+        self._wildcards: dict[str, set[str]] | None = None
+
+    def match(self, text: str) -> list[tuple[int, int, str]]:
+        """Non-overlapping (start, end, body) in ``text``, longest first; an alias shared by two bodies is skipped."""
+        found: list[tuple[int, int, str]] = []
+        taken = [False] * len(text)
+        for length in range(min(self.max_len, len(text)), 1, -1):
+            for start in range(len(text) - length + 1):
+                if any(taken[start:start + length]):
+                    continue
+                bodies = self.alias_to_bodies.get(text[start:start + length])
+                if bodies and len(bodies) == 1:
+                    found.append((start, start + length, next(iter(bodies))))
+                    for i in range(start, start + length):
+                        taken[i] = True
+        return sorted(found)
+
+    def match_fuzzy(self, text: str) -> list[tuple[int, int, str]]:
+        """Bodies written with exactly one character different (aliases of four characters or more)."""
+        if self._wildcards is None:
+            self._wildcards = defaultdict(set)
+            for alias, bodies in self.alias_to_bodies.items():
+                if len(alias) >= 4:
+                    for i in range(len(alias)):
+                        self._wildcards[alias[:i] + "*" + alias[i + 1:]].update(bodies)
+        found = []
+        for length in range(min(self.max_len, len(text)), 3, -1):
+            for start in range(len(text) - length + 1):
+                window = text[start:start + length]
+                for i in range(length):
+                    bodies = self._wildcards.get(window[:i] + "*" + window[i + 1:])
+                    if bodies and len(bodies) == 1:
+                        found.append((start, start + length, next(iter(bodies))))
+                        return found
+        return found
+
+
+_MENTION = re.compile(r"([\u4e00-\u9fff]{2,10}?)(街道办事处|街道|镇|乡|县|区|市|局|委员会|委|办公厅|办公室)")
+_NOT_NAMES = re.compile(r"^(各|哪个|哪些|哪|所有|全部|全|每个|每|本|我|该|这|那|其他|其它|下属|一共|总共)")
+
+
+def unknown_mention(text: str, gazetteer: Gazetteer) -> str | None:
+    """A body-like name in the question (朝阳门街道) that matches nothing in the store, else None."""
+    for match in _MENTION.finditer(text):
+        name = match[0]
+        stem = match[1]
+        if _NOT_NAMES.match(stem) or re.search(r"\d|年|多少|几|申请|公开|信息|收到|政府信息", stem):
+            continue
+        if not gazetteer.match(name):
+            return name
+    return None

@@ -1,0 +1,92 @@
+"""Frozen objects of the read path: a parsed question, a retrieval hit, and the cited answer."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+__all__ = ["Citation", "Answer", "Hit", "Query", "Measure", "ReportRef"]
+
+
+@dataclass(frozen=True)
+class ReportRef:
+    id: str
+    body: str
+    body_full: str
+    year: int
+    title: str | None
+    source: str
+    format: str
+
+    @property
+    def display_title(self) -> str:
+        return self.title or f"{self.body}{self.year}年政府信息公开工作年度报告（原文无标题）"
+
+
+@dataclass(frozen=True)
+class Citation:
+    org: str
+    year: int
+    title: str
+    file: str
+    section: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    kind: str  # numeric | aggregate | narrative | none
+    answer: str
+    value: float | None = None
+    unit: str | None = None
+    org: str | None = None
+    year: int | None = None
+    citations: tuple[Citation, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["citations"] = [asdict(c) for c in self.citations]
+        data["warnings"] = list(self.warnings)
+        if isinstance(self.value, float) and self.value.is_integer():
+            data["value"] = int(self.value)
+        return data
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage_id: int
+    score: float
+    report: ReportRef
+    kind: str
+    section_key: str | None
+    section: str
+    text: str
+    favoured: bool = False  # in the section the question points at
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a numeric question asks for: rows of one table (summed when several) and one column."""
+
+    table: str  # 二 / 三 / 四
+    rows: tuple[str, ...]
+    column: str | None  # None: the row's default column
+    label: str  # how the answer names it
+    unit: str | None = "件"
+    alternatives: tuple[tuple[str, ...], ...] = ()  # rows to use instead where the first set is absent
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # normalised question
+    bodies: tuple[str, ...] = ()
+    unknown_body: str | None = None  # a body named in the question that the store does not hold
+    years: tuple[int, ...] = ()
+    measure: Measure | None = None
+    column: str | None = None  # table 三 applicant column (legal_persons = the five organisation columns)
+    operation: str = "value"  # value | sum | max | min | rank | compare | trend
+    top: int | None = None
+    scope: str | None = None  # 街道 / 镇 / 乡 for "各街道"
+    section: str | None = None  # a section the question points at: problems | measures | channels | overview
+    fuzzy: tuple[str, ...] = field(default=())  # bodies matched with one character different
+    in_scope: bool = True

@@ -1,0 +1,133 @@
+"""Narrative answers: hybrid retrieval (BM25 + dense, fused by RRF), favouring the section a question points at,
+and an answer that quotes the passages with their citations. A number that lives only in the text is answered by
+quoting the sentence that states it."""
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+
+from .dense import DenseIndex, Embedder
+from .fusion import rrf
+from .lexical import LexicalIndex
+from .model import Citation, Hit, Query, ReportRef
+from .wording import W
+
+__all__ = ["Retriever", "quote_answer", "SECTION_EXPANSIONS"]
+
+SECTION_EXPANSIONS = {
+    "problems": "问题 不足 有待 差距",
+    "measures": "改进 措施 加强 进一步 下一步",
+    "channels": "公众号 微博 网站 新媒体 平台 渠道",
+    "contact": "电话 联系 地址",
+}
+_SECTION_BONUS = 1.0 / 61  # as much as one first place in one ranking
+
+
+def _favoured(section: str | None, hit_key: str | None, path: str, text: str) -> bool:
+    if section == "problems":
+        return hit_key == "problems" and not re.search(r"改进措施|整改措施|措施", path.split("/")[-1]) \
+            and bool(re.search(r"问题|不足|有待|差距|薄弱", text))
+    if section == "measures":
+        return hit_key == "problems" and (bool(re.search(r"改进|措施|整改|下一步", path.split("/")[-1]))
+                                         or bool(re.search(r"一是|进一步|将继续|加强|加大", text)))
+    if section == "channels":
+        return hit_key in ("overview", "proactive", None) and bool(re.search(r"公众号|微博|网站|新媒体|平台|抖音", text))
+    if section == "contact":
+        return bool(re.search(r"电话|联系", text))
+    return False
+
+
+class Retriever:
+    def __init__(self, conn: sqlite3.Connection, dense: DenseIndex | None = None, embedder: Embedder | None = None):
+        self.conn = conn
+        self.lexical = LexicalIndex(conn)
+        self.dense = dense if embedder is not None else None
+        self.embedder = embedder
+
+    def search(self, question: str, query: Query, reports: Sequence[ReportRef], limit: int = 8,
+               mode: str = "hybrid") -> list[Hit]:
+        """Passages for ``question`` within ``reports`` (all when empty); mode: hybrid | bm25 | dense."""
+        by_id = {r.id: r for r in reports}
+        search_text = question + " " + SECTION_EXPANSIONS.get(query.section or "", "")
+        rankings: list[list[int]] = []
+        if mode in ("hybrid", "bm25"):
+            rankings.append([pid for pid, _ in self.lexical.search(search_text, tuple(by_id), "text", 30)])
+        if mode in ("hybrid", "dense") and self.dense is not None and self.embedder is not None:
+            allowed = None
+            if by_id:
+                marks = ",".join("?" * len(by_id))
+                allowed = [pid for (pid,) in self.conn.execute(
+                    f"SELECT id FROM passages WHERE kind = 'text' AND report_id IN ({marks})", tuple(by_id))]
+            vector = self.embedder.encode_queries([question])[0]
+            rankings.append([pid for pid, _ in self.dense.search(vector, 30, allowed)])
+        scores = rrf(rankings)
+        if not scores:
+            return []
+        rows = self._passages(list(scores))
+        hits = []
+        for pid, (report_id, kind, key, path, text) in rows.items():
+            if kind != "text" or (by_id and report_id not in by_id):
+                continue
+            report = by_id.get(report_id) or self._report(report_id)
+            favoured = _favoured(query.section, key, path, text)
+            hits.append(Hit(pid, scores[pid] + (_SECTION_BONUS if favoured else 0.0), report, kind, key, path, text,
+                            favoured))
+        hits.sort(key=lambda h: -h.score)
+        return hits[:limit]
+
+    def _passages(self, ids: list[int]) -> dict[int, tuple]:
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT id, report_id, kind, section_key, section, text FROM passages WHERE id IN ({marks})", ids)
+        return {row[0]: row[1:] for row in rows}
+
+    def _report(self, report_id: str) -> ReportRef:
+        row = self.conn.execute("SELECT id, body, body_full, year, title, source, format FROM reports WHERE id = ?",
+                                (report_id,)).fetchone()
+        return ReportRef(*row)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[。；！？])|\n", text) if s.strip()]
+
+
+def _number_sentence(question: str, hits: Sequence[Hit]) -> str | None:
+    """The sentence of the quoted passages that states a number and shares the most words with the question."""
+    from ingest.tokenize import tokenize
+
+    wanted = set(tokenize(question)) - {"多少", "几", "条", "件", "个"}
+    best, best_score = None, 0
+    for hit in hits:
+        for sentence in _sentences(hit.text):
+            if not re.search(r"\d", sentence):
+                continue
+            score = len(wanted & set(tokenize(sentence)))
+            if score > best_score:
+                best, best_score = sentence, score
+    return best if best_score >= 2 else None
+
+
+def quote_answer(question: str, query: Query, hits: Sequence[Hit], per_answer: int = 3) -> tuple[str, list[Citation]]:
+    """Quote the best passages (those of the best hit's report, in document order when one report is asked)."""
+    top = hits[0]
+    pool = [h for h in hits if h.report.id == top.report.id] if query.bodies else list(hits)
+    if any(h.favoured for h in pool):
+        pool = [h for h in pool if h.favoured]  # the section the question asks about, nothing else
+    else:
+        pool = [h for h in pool if h.score >= 0.6 * top.score]
+    chosen = pool[:per_answer]
+    if query.bodies:
+        chosen.sort(key=lambda h: h.passage_id)
+    citations = [Citation(h.report.body, h.report.year, h.report.display_title, h.report.source, h.section, h.text)
+                 for h in chosen]
+    lines = []
+    if re.search(r"多少|几|数量|数字", question) and (sentence := _number_sentence(question, chosen)):
+        lines.append(W.NUMBER_IN_TEXT.format(sentence=sentence))
+    if len({h.report.id for h in chosen}) == 1:
+        lines.append(W.NARRATIVE_HEAD.format(body=top.report.body, year=top.report.year, title=top.report.display_title))
+        lines += [W.QUOTE.format(section=h.section, text=h.text) for h in chosen]
+    else:
+        lines.append(W.NARRATIVE_MULTI)
+        lines += [W.QUOTE.format(section=f"{h.report.body}{h.report.year}年 · {h.section}", text=h.text) for h in chosen]
+    return "\n".join(lines), citations

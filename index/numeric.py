@@ -1,0 +1,175 @@
+"""Numbers from stored cells by parameterised SQL: one value, and sums, rankings, comparisons and trends.
+
+A number in an answer is always a stored cell or a sum of stored cells; a blank cell is reported as blank and an
+unknown one as unknown, never as 0. Sums say which cells they add and how many of them were blank.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from ingest.checks import fmt_number, row_display
+from ingest.model import Cell
+from ingest.report import row_passages
+from ingest.template import LEGAL_PERSON_COLUMNS, T3_COLUMNS, T4_COLUMNS
+
+from .model import Citation, Measure, Query, ReportRef
+from .wording import W
+
+__all__ = ["Reading", "Tables", "read_measure", "describe_value", "column_keys"]
+
+_T3_LABELS = {c.key: c.label for c in T3_COLUMNS} | {"legal_persons": "法人或其他组织（五类合计）"}
+_T4_LABELS = {c.key: c.label for c in T4_COLUMNS}
+_T4_WORDS = ((r"维持", "upheld"), (r"纠正", "corrected"), (r"尚未审结|未审结|未结", "pending"), (r"其他结果", "other"))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a measure reads in one report."""
+
+    report: ReportRef
+    measure: Measure
+    value: float | None
+    unit: str | None
+    status: str  # ok | blank | unknown | missing
+    cells: tuple[Cell, ...]
+    column_label: str
+    blanks: int = 0
+    why: str | None = None
+
+
+class Tables:
+    """Read access to reports, cells and findings over one connection."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def _refs(self, where: str, args: tuple) -> list[ReportRef]:
+        rows = self.conn.execute(
+            f"SELECT id, body, body_full, year, title, source, format FROM reports WHERE {where} ORDER BY year, body",
+            args).fetchall()
+        return [ReportRef(*row) for row in rows]
+
+    def reports_of(self, body: str) -> list[ReportRef]:
+        return self._refs("body = ?", (body,))
+
+    def reports_in(self, year: int, scope: str | None = None) -> list[ReportRef]:
+        if scope:
+            return self._refs("year = ? AND (body LIKE ? OR body_full LIKE ?)", (year, f"%{scope}", f"%{scope}办事处"))
+        return self._refs("year = ?", (year,))
+
+    def latest_year(self) -> int | None:
+        return self.conn.execute("SELECT MAX(year) FROM reports").fetchone()[0]
+
+    def bodies(self) -> list[tuple[str, str]]:
+        return self.conn.execute("SELECT DISTINCT body, body_full FROM reports").fetchall()
+
+    def cells(self, report_id: str, table: str, rows: tuple[str, ...]) -> list[Cell]:
+        """Cells of the given rows; a row also matches its extra sub-rows (other_services/行政检查)."""
+        clauses = " OR ".join("row_key = ? OR row_key LIKE ?" for _ in rows)
+        args: list = [report_id, table]
+        for row in rows:
+            args += [row, row + "/%"]
+        found = self.conn.execute(
+            "SELECT tbl, row_key, row_label, col_key, col_label, value, unit, raw, status, warning FROM cells"
+            f" WHERE report_id = ? AND tbl = ? AND ({clauses})", args).fetchall()
+        return [Cell(*row) for row in found]
+
+    def findings(self, report_id: str) -> list[tuple[str, tuple[str, ...]]]:
+        rows = self.conn.execute("SELECT message, cells FROM findings WHERE report_id = ?", (report_id,)).fetchall()
+        return [(message, tuple(json.loads(cells))) for message, cells in rows]
+
+
+def column_keys(query: Query, measure: Measure) -> tuple[tuple[str, ...], str]:
+    """The columns to read (summed when several) and their label."""
+    if measure.table == "三":
+        column = query.column or "total"
+        if column == "legal_persons":
+            return LEGAL_PERSON_COLUMNS, _T3_LABELS[column]
+        return (column,), _T3_LABELS[column]
+    if measure.table == "四":
+        column = next((key for pattern, key in _T4_WORDS if re.search(pattern, query.text)), "total")
+        return (column,), _T4_LABELS[column]
+    return (measure.column or "",), ""
+
+
+def read_measure(tables: Tables, report: ReportRef, measure: Measure, query: Query) -> Reading:
+    columns, column_label = column_keys(query, measure)
+    cells: list[Cell] = []
+    for rows in (measure.rows,) + measure.alternatives:
+        cells = [c for c in tables.cells(report.id, measure.table, rows) if c.col_key in columns]
+        cells = [c for c in cells if not (c.status == "blank" and c.warning == "报告中没有这一行")]
+        if cells:
+            break
+    if measure.table == "二" and cells:
+        column_label = cells[0].col_label
+    if not cells:
+        return Reading(report, measure, None, None, "missing", (), column_label)
+    unknown = [c for c in cells if c.status == "unknown"]
+    if unknown:
+        return Reading(report, measure, None, None, "unknown", tuple(cells), column_label, why=unknown[0].warning)
+    stated = [c for c in cells if c.value is not None]
+    if not stated:
+        return Reading(report, measure, None, None, "blank", tuple(cells), column_label)
+    units = {c.unit for c in stated}
+    unit = units.pop() if len(units) == 1 and None not in units else measure.unit
+    value = sum(c.value for c in stated)
+    return Reading(report, measure, value, unit, "ok", tuple(cells), column_label, blanks=len(cells) - len(stated))
+
+
+def shown(value: float | None, unit: str | None, money: bool = False) -> str:
+    """A value with its unit; money whose unit the report does not state says so."""
+    if value is None:
+        return "未填"
+    if unit:
+        return f"{fmt_number(value)} {unit}"
+    return f"{fmt_number(value)}（{W.UNIT_UNSTATED}）" if money else fmt_number(value)
+
+
+def _is_money(measure: Measure) -> bool:
+    return measure.table == "二" and measure.rows[0] in ("procurement", "fees") and measure.unit is None
+
+
+def describe_value(tables: Tables, reading: Reading, query: Query) -> tuple[str, list[str], list[Citation]]:
+    """Answer text, warnings and citations for one reading."""
+    report, measure = reading.report, reading.measure
+    column = f"（{reading.column_label}）" if reading.column_label and reading.column_label not in measure.label else ""
+    fields = dict(body=report.body, year=report.year, label=measure.label, column=column)
+    warnings: list[str] = []
+    if reading.status == "missing":
+        return W.VALUE_MISSING_ROW.format(table=measure.table, **fields), warnings, []
+    if reading.status == "blank":
+        text = W.VALUE_BLANK.format(**fields)
+    elif reading.status == "unknown":
+        text = W.VALUE_UNKNOWN.format(why=reading.why or "", **fields)
+    else:
+        text = W.VALUE.format(value=shown(reading.value, reading.unit, _is_money(measure)), **fields)
+        if len(reading.cells) > 1:
+            parts = "，".join(f"{row_display(c.row_key, c.row_label).split(' ')[-1]}"
+                             f"{'·' + c.col_label if len({x.col_key for x in reading.cells}) > 1 else ''} "
+                             f"{fmt_number(c.value)}" for c in reading.cells)
+            text += W.SUM_NOTE.format(n=len(reading.cells), parts=parts)
+        if reading.blanks:
+            text += W.BLANK_PARTS.format(n=reading.blanks)
+    rows = list(dict.fromkeys((c.row_key, c.row_label) for c in reading.cells))
+    if len(rows) == 1 and len({c.col_key for c in reading.cells}) == 1:
+        text += W.SOURCE.format(table=measure.table, row=row_display(*rows[0]), column=reading.cells[0].col_label)
+    if measure.rows == ("new_received",) and reading.status == "ok":
+        carried = [c for c in tables.cells(report.id, "三", ("carried_over",)) if c.col_key == "total"]
+        if carried and carried[0].value:
+            text += W.CARRIED_OVER.format(n=fmt_number(carried[0].value))
+    used = {f"{c.table}/{c.row_key}/{c.col_key}" for c in reading.cells}
+    for message, refs in tables.findings(report.id):
+        if used & set(refs):
+            warnings.append(W.FINDING.format(message=message))
+    citations = [Citation(report.body, report.year, report.display_title, report.source,
+                          f"表{measure.table} {row_display(*row)}", _row_text(tables, report, measure.table, row[0]))
+                 for row in rows]
+    return text, warnings, citations
+
+
+def _row_text(tables: Tables, report: ReportRef, table: str, row_key: str) -> str:
+    passages = row_passages(tables.cells(report.id, table, (row_key,)))
+    return next((p.text for p in passages), "")

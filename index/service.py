@@ -1,0 +1,179 @@
+"""The answering service: question in, cited :class:`Answer` out. Built once, used from many threads."""
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from pathlib import Path
+
+from ingest.config import Config
+from ingest.errors import IndexMismatchError
+from ingest.tokenize import add_words
+
+from .aggregate import aggregate_answer
+from .dense import DenseIndex, Embedder, load_embedder, read_meta
+from .gazetteer import Gazetteer
+from .model import Answer, Query, ReportRef
+from .narrative import Retriever, quote_answer
+from .numeric import Tables, describe_value, read_measure
+from .question import MAX_QUESTION_CHARS, parse_question
+from .wording import W
+
+__all__ = ["Answerer"]
+
+log = logging.getLogger(__name__)
+
+
+class Answerer:
+    """Holds the store connection(s), the gazetteer and the indexes.
+
+    ``embedder`` may be given (tests build a small model); otherwise the configured model is loaded when a dense
+    index exists. When it cannot be, ``notices`` says so once and answers use the lexical index alone.
+    """
+
+    def __init__(self, config: Config, embedder: Embedder | None = None, dense: bool = True):
+        self.config = config
+        self.database: Path = config.paths.database
+        self.notices: list[str] = []
+        self._local = threading.local()
+        self.ready = self.database.exists()
+        if not self.ready:
+            self.notices.append(W.NO_REPORTS)
+            return
+        self.gazetteer = Gazetteer(Tables(self._conn()).bodies())
+        add_words(alias for alias in self.gazetteer.alias_to_bodies)
+        self.embedder: Embedder | None = None
+        self.dense: DenseIndex | None = None
+        if dense:
+            self._load_dense(embedder)
+
+    def _load_dense(self, embedder: Embedder | None) -> None:
+        settings = self.config.index
+        meta = read_meta(self.config.paths.index)
+        if meta is None:
+            self.notices.append("向量索引还没有建立（运行 python -m index build），只用关键词索引（BM25）回答。")
+            return
+        if embedder is None:
+            embedder, reason = load_embedder(settings.model, settings.query_instruction, settings.batch_size)
+            if embedder is None:
+                self.notices.append(reason or W.DENSE_OFF)
+                return
+        try:
+            self.dense = DenseIndex.load(self.config.paths.index, embedder.name, embedder.dim)
+            self.embedder = embedder
+        except IndexMismatchError as e:
+            self.notices.append(str(e))
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, check_same_thread=False)
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    @property
+    def mode(self) -> str:
+        return "hybrid" if self.dense is not None else "bm25"
+
+    # --- answering ------------------------------------------------------------------------------------------
+    def answer(self, question: str, mode: str | None = None) -> Answer:
+        """Answer one question; never raises for a bad question (empty, huge, emoji, SQL)."""
+        question = question if isinstance(question, str) else ""
+        if not question.strip():
+            return Answer(question, "none", W.EMPTY)
+        if not self.ready:
+            return Answer(question, "none", W.NO_REPORTS)
+        tables = Tables(self._conn())
+        query = parse_question(question, self.gazetteer)
+        warnings = [W.TRUNCATED.format(n=MAX_QUESTION_CHARS)] if len(question) > MAX_QUESTION_CHARS else []
+        warnings += [W.FUZZY.format(body=body) for body in query.fuzzy]
+        if not query.in_scope:
+            return Answer(question, "none", W.OUT_OF_SCOPE, warnings=tuple(warnings))
+        if query.unknown_body and not query.bodies:
+            known = "、".join(sorted(self.gazetteer.bodies)[:12]) + ("等" if len(self.gazetteer.bodies) > 12 else "")
+            return Answer(question, "none", W.NO_BODY.format(body=query.unknown_body, known=known),
+                          warnings=tuple(warnings))
+        if query.measure is not None:
+            return self._numeric(question, query, tables, warnings)
+        return self._narrative(question, query, tables, warnings, mode or self.mode)
+
+    def _report_for(self, tables: Tables, body: str, query: Query, warnings: list[str]) -> ReportRef | Answer:
+        reports = tables.reports_of(body)
+        if query.years:
+            found = [r for r in reports if r.year == query.years[0]]
+            if not found:
+                held = "、".join(f"{r.year}年" for r in reports) or "无"
+                return Answer(query.text, "none", W.NO_YEAR.format(body=body, year=query.years[0], years=held),
+                              org=body, warnings=tuple(warnings))
+            return found[0]
+        if len(reports) > 1:
+            warnings.append(W.NEWEST_YEAR.format(body=body, year=reports[-1].year))
+        return reports[-1]
+
+    def _numeric(self, question: str, query: Query, tables: Tables, warnings: list[str]) -> Answer:
+        if query.bodies and (query.operation == "trend" or len(query.years) > 1):
+            reports = [r for r in tables.reports_of(query.bodies[0]) if not query.years or r.year in query.years]
+            return aggregate_answer(question, _with(query, "trend"), tables, reports, warnings)
+        if len(query.bodies) > 1:
+            reports = []
+            for body in query.bodies:
+                found = self._report_for(tables, body, query, warnings)
+                if isinstance(found, ReportRef):
+                    reports.append(found)
+            return aggregate_answer(question, _with(query, "compare"), tables, reports, warnings)
+        if query.bodies:
+            report = self._report_for(tables, query.bodies[0], query, warnings)
+            if isinstance(report, Answer):
+                return _with_question(report, question)
+            reading = read_measure(tables, report, query.measure, query)
+            text, notes, citations = describe_value(tables, reading, query)
+            value = reading.value if reading.status == "ok" else None
+            return Answer(question, "numeric", text, value, reading.unit if value is not None else None, report.body,
+                          report.year, tuple(citations), tuple(warnings + notes))
+        year = query.years[0] if query.years else tables.latest_year()
+        if not query.years:
+            warnings.append(W.LATEST_YEAR_ALL.format(year=year))
+        operation = query.operation if query.operation in ("sum", "max", "min", "rank") else "sum"
+        return aggregate_answer(question, _with(query, operation), tables, tables.reports_in(year, query.scope), warnings)
+
+    def _narrative(self, question: str, query: Query, tables: Tables, warnings: list[str], mode: str) -> Answer:
+        if query.bodies:
+            reports = []
+            for body in query.bodies:
+                found = self._report_for(tables, body, query, warnings)
+                if isinstance(found, Answer):
+                    return _with_question(found, question)
+                reports.append(found)
+        elif query.years:
+            reports = [r for year in query.years for r in tables.reports_in(year, query.scope)]
+            if not reports:
+                return Answer(question, "none", W.NOTHING_FOUND.format(scope=f"{query.years[0]}年"),
+                              warnings=tuple(warnings))
+        else:
+            reports = []
+        retriever = Retriever(self._conn(), self.dense, self.embedder)
+        hits = retriever.search(question, query, reports, mode=mode)
+        if not hits:
+            scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"
+            return Answer(question, "none", W.NOTHING_FOUND.format(scope=scope), warnings=tuple(warnings))
+        text, citations = quote_answer(question, query, hits, self.config.index.passages_per_answer)
+        top = hits[0].report
+        return Answer(question, "narrative", text, None, None, top.body, top.year, tuple(citations), tuple(warnings))
+
+
+def _with(query: Query, operation: str) -> Query:
+    from dataclasses import replace
+
+    return replace(query, operation=operation)
+
+
+def _with_question(answer: Answer, question: str) -> Answer:
+    from dataclasses import replace
+
+    return replace(answer, question=question)

@@ -1,0 +1,48 @@
+"""Every sentence the answering core says, in one place, so the wording is reviewed together."""
+from __future__ import annotations
+
+__all__ = ["W"]
+
+
+class W:
+    HELP = ("我可以回答政府信息公开工作年度报告里的问题，例如：\n"
+            "· 数字：“桥头胡2020年收到多少申请”“王家街道2019年政府集中采购总金额”\n"
+            "· 汇总：“2019年哪个街道收到的申请最多”“2020年各街道一共收到多少申请”\n"
+            "· 文字：“东柳街道有哪些改进措施”“柴桥街道的微信公众号叫什么”")
+    OUT_OF_SCOPE = "这个问题不在年度报告的范围内。" + "\n" + HELP
+    EMPTY = "请输入一个问题。" + "\n" + HELP
+    NO_BODY = "没有找到{body}的年度报告。已收录的机关：{known}。"
+    NO_YEAR = "没有找到{body}{year}年的年度报告（已收录：{years}）。"
+    NO_REPORTS = "库里还没有任何年度报告；请先运行 python -m ingest。"
+    NEWEST_YEAR = "问题没有指明年份，按{body}最新的 {year} 年报告回答。"
+    LATEST_YEAR_ALL = "问题没有指明年份，按库中最新的 {year} 年报告汇总。"
+    FUZZY = "按“{body}”理解（问题里的名称有一字之差）。"
+    TRUNCATED = "问题太长，只看了前 {n} 个字。"
+
+    VALUE = "{body}{year}年{label}{column}：{value}。"
+    VALUE_BLANK = "{body}{year}年报告中{label}{column}一栏未填写（空白），无法给出数字。"
+    VALUE_UNKNOWN = "{body}{year}年报告中{label}{column}的数值无法确定：{why}"
+    VALUE_MISSING_ROW = "{body}{year}年报告的表{table}里没有“{label}”这一项。"
+    SOURCE = "出处：表{table}“{row}”行“{column}”列。"
+    SUM_NOTE = "（由{n}项相加：{parts}）"
+    BLANK_PARTS = "其中 {n} 项未填写，按 0 计。"
+    CARRIED_OVER = "另有上年结转 {n} 件（不计入本年新收）。"
+    UNIT_UNSTATED = "报告未注明单位"
+    FINDING = "注意：该报告此处勾稽关系不一致（原文如此）：{message}"
+    ANSWERED_ROW = "“收到多少申请”按表三第一行“本年新收”回答。"
+
+    AGG_SUM = "{year}年{scope}{label}合计 {value}（{n} 份报告）：{parts}。"
+    AGG_MAX = "{year}年{scope}{label}最多的是{body}：{value}。各{unit_scope}：{parts}。"
+    AGG_MIN = "{year}年{scope}{label}最少的是{body}：{value}。各{unit_scope}：{parts}。"
+    AGG_RANK = "{year}年{scope}{label}排名（从多到少）：{parts}。"
+    AGG_COMPARE = "{label}对比：{parts}。"
+    AGG_TREND = "{body}{label}历年情况：{parts}。"
+    AGG_SKIPPED = "未计入（未填写或无法确定）：{names}。"
+    AGG_NONE = "没有找到可以汇总的{year}年报告数据。"
+
+    NARRATIVE_HEAD = "{body}{year}年报告《{title}》中的相关内容："
+    NARRATIVE_MULTI = "各报告中的相关内容："
+    QUOTE = "【{section}】\n{text}"
+    NUMBER_IN_TEXT = "报告原文：“{sentence}”"
+    NOTHING_FOUND = "在{scope}的报告里没有找到与问题相关的内容。"
+    DENSE_OFF = "向量检索未启用，只用关键词检索。"
