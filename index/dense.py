@@ -36,7 +36,8 @@ class SentenceTransformerEmbedder:
 
         self.name = name
         self.model = SentenceTransformer(name, device="cpu")
-        self.dim = int(self.model.get_sentence_embedding_dimension() or self.model.encode(["维度"]).shape[1])
+        dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(dimension() or self.model.encode(["维度"]).shape[1])
         self.query_instruction = query_instruction
         self.batch_size = batch_size
 

@@ -40,6 +40,7 @@ def _ingest_parser() -> argparse.ArgumentParser:
         description="把政府信息公开工作年度报告解析入库（表二、三、四的每个单元格，各部分正文），并做勾稽关系检查。")
     parser.add_argument("--config", metavar="FILE", help="配置文件（默认 ./config.toml 或 NIANBAO_CONFIG）")
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
+    parser.add_argument("--no-index", action="store_true", help="只入库，不更新向量索引")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="报告文件或文件夹（默认：配置里的 reports 文件夹）")
     return parser
 
@@ -96,6 +97,11 @@ def run_ingest(args: argparse.Namespace) -> int:
     print(f"完成：新增 {counts['added']}，替换 {counts['replaced']}，未变 {counts['unchanged']}，失败 {counts['failed']}。"
           f"库中共 {totals['reports']} 份报告、{totals['cells']} 个单元格、{totals['passages']} 段文本、"
           f"{totals['findings']} 条勾稽问题（{config.paths.database}）。")
+    if not args.no_index and (counts["added"] or counts["replaced"]):
+        # The write path keeps the read path's dense index current; imported here, at the entry point only.
+        from index.cli import update_index
+
+        print(update_index(config, args.quiet))
     return 1 if counts["failed"] else 0
 
 

@@ -1,0 +1,72 @@
+"""``python -m index build``: the dense (FAISS) index from the store; ``python -m index status``."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ingest.config import Config, load_config
+from ingest.errors import NianbaoError
+
+from .build import build_dense_index
+from .dense import load_embedder, read_meta
+
+__all__ = ["main", "update_index"]
+
+EPILOG = """\
+示例:
+  python -m index build                  只为新增或改动的文本段计算向量，建好后原子替换旧索引
+  python -m index build --config x.toml
+  python -m index status                 看索引用的模型、维度、段数和建立时间
+
+向量模型在 config.toml 的 [index] model 里设置（模型名或本地文件夹）。模型无法加载时（离线且没有缓存），
+问答只用关键词索引（BM25），这一点会提示一次。
+"""
+
+
+def update_index(config: Config, quiet: bool = False) -> str:
+    """Bring the dense index up to date with the store; one line saying what happened (never raises for a model)."""
+    if not config.paths.database.exists():
+        return f"还没有数据库 {config.paths.database}；先运行 python -m ingest。"
+    settings = config.index
+    embedder, reason = load_embedder(settings.model, settings.query_instruction, settings.batch_size)
+    if embedder is None:
+        return f"{reason} 关键词索引已随入库更新。"
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="段", desc="计算向量", disable=quiet or not sys.stderr.isatty(), leave=False)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        result = build_dense_index(config.paths.database, config.paths.index, embedder, progress)
+    finally:
+        bar.close()
+    return (f"向量索引已更新：{result.passages} 段文本，新计算 {result.embedded} 段，模型 {embedder.name}（{embedder.dim} 维），"
+            f"用时 {result.seconds:.1f} 秒（{config.paths.index}）。")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m index", formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     description="建立或查看问答用的向量索引。", epilog=EPILOG)
+    parser.add_argument("command", choices=("build", "status"), help="build：建立/更新索引；status：查看索引")
+    parser.add_argument("--config", metavar="FILE", help="配置文件（默认 ./config.toml 或 NIANBAO_CONFIG）")
+    parser.add_argument("--quiet", action="store_true", help="不显示进度条")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        config = load_config(args.config)
+        if args.command == "status":
+            meta = read_meta(config.paths.index)
+            if meta is None:
+                print(f"还没有向量索引（{config.paths.index}）；运行 python -m index build。")
+                return 1
+            print(f"模型 {meta['model']}，{meta['dim']} 维，{meta['count']} 段文本（{config.paths.index}）")
+            return 0
+        line = update_index(config, args.quiet)
+        print(line)
+        return 0 if line.startswith("向量索引已更新") else 1
+    except NianbaoError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
