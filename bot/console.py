@@ -1,0 +1,53 @@
+"""The console chat: the same answering core over standard input and output, for trying it without Telegram."""
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from index.service import Answerer
+from ingest.config import Config
+
+from .handlers import _check_list, _reports_list
+from .render import render_text
+from .texts import EXAMPLES, T
+
+__all__ = ["run_console"]
+
+
+def run_console(config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    service = Answerer(config)
+    interactive = stdin.isatty()
+    try:
+        print(T.CONSOLE_INTRO, file=stdout)
+        for example in EXAMPLES:
+            print(f"  · {example}", file=stdout)
+        for notice in service.notices:
+            print(f"提示：{notice}", file=stdout)
+        while True:
+            if interactive:
+                print(T.PROMPT, end="", file=stdout, flush=True)
+            line = stdin.readline()
+            if not line:
+                break
+            text = line.strip()
+            if text in ("exit", "quit", "退出", "/exit", "/quit"):
+                break
+            if not text:
+                continue
+            if text in ("/help", "帮助"):
+                reply = T.HELP
+            elif text == "/reports":
+                reply = _reports_list(config)
+            elif text.startswith("/check"):
+                args = text.split()[1:]
+                year = int(args.pop()) if args and args[-1].isdigit() else None
+                reply = _check_list(config, args[0] if args else None, year)
+            elif text == "/start":
+                reply = T.START + "\n" + "\n".join(f"  · {q}" for q in EXAMPLES)
+            else:
+                reply = render_text(service.answer(text))
+            print(reply + "\n", file=stdout, flush=True)
+        print(T.CONSOLE_BYE, file=stdout)
+    finally:
+        service.close()
+    return 0

@@ -1,0 +1,267 @@
+"""Thin Telegram handlers: read the message, run the work off the event loop, render, reply.
+
+The answering service lives in ``application.bot_data["service"]`` and is replaced (never mutated) when an admin
+adds a report or rebuilds, so questions keep being answered while that runs.
+"""
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from collections import OrderedDict
+from pathlib import PurePath
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.ext import ContextTypes
+
+from index.model import Answer
+from ingest.readers import SUPPORTED_SUFFIXES
+from ingest.store import Store
+
+from .admin import add_report, rebuild_all
+from .render import citation_line, render_html
+from .texts import EXAMPLES, T
+
+__all__ = ["start", "help_command", "reports", "check", "question", "source_button", "example_button", "non_text",
+           "document", "reindex", "on_error", "split_message", "MAX_MESSAGE"]
+
+log = logging.getLogger(__name__)
+MAX_MESSAGE = 4096
+MAX_DOWNLOAD_MB = 20
+_SOURCES_KEPT = 2000
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Parts of at most ``limit`` characters, cut at line ends where possible (never inside an HTML tag line)."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts or [""]
+
+
+async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None, parse_html: bool = True):
+    parts = split_message(text)
+    message = update.effective_message
+    for i, part in enumerate(parts):
+        await message.reply_text(part, parse_mode=ParseMode.HTML if parse_html else None,
+                                 reply_markup=markup if i == len(parts) - 1 else None,
+                                 disable_web_page_preview=True)
+
+
+def _service(context: ContextTypes.DEFAULT_TYPE):
+    return context.application.bot_data["service"]
+
+
+def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in context.application.bot_data["config"].bot.admin_ids
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    buttons = [[InlineKeyboardButton(q, callback_data=f"ask:{i}")] for i, q in enumerate(EXAMPLES)]
+    await update.effective_message.reply_text(T.START, reply_markup=InlineKeyboardMarkup(buttons))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(T.HELP)
+
+
+async def reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    rows = await asyncio.to_thread(_reports_list, context.application.bot_data["config"])
+    await _reply(update, html.escape(rows), parse_html=True)
+
+
+def _reports_list(config) -> str:
+    if not config.paths.database.exists():
+        return T.NO_REPORTS
+    with Store(config.paths.database) as store:
+        held = store.reports()
+    if not held:
+        return T.NO_REPORTS
+    years: dict[str, list[str]] = {}
+    for r in held:
+        years.setdefault(r["body"], []).append(f"{r['year']}年")
+    return "\n".join([T.REPORTS_HEAD.format(n=len(held))] +
+                     [T.REPORT_LINE.format(body=body, years="、".join(ys)) for body, ys in sorted(years.items())])
+
+
+async def check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    args = list(context.args or [])
+    year = int(args.pop()) if args and args[-1].isdigit() else None
+    body = args[0] if args else None
+    text = await asyncio.to_thread(_check_list, context.application.bot_data["config"], body, year)
+    await _reply(update, html.escape(text))
+
+
+def _check_list(config, body: str | None, year: int | None, limit: int = 30) -> str:
+    if not config.paths.database.exists():
+        return T.NO_REPORTS
+    with Store(config.paths.database) as store:
+        found = store.findings(body, year)
+    if not found:
+        return T.CHECK_NONE.format(scope=" ".join(str(x) for x in (body, year) if x) or "已收录的报告")
+    lines = [T.CHECK_HEAD.format(n=len(found))] + [f"· {finding.message}" for _, finding in found[:limit]]
+    if len(found) > limit:
+        lines.append(T.CHECK_MORE.format(n=len(found) - limit))
+    return "\n".join(lines)
+
+
+async def _answer_and_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    user = update.effective_user
+    limiter = context.application.bot_data["limiter"]
+    wait = limiter.wait_seconds(user.id if user else 0)
+    if wait:
+        await update.effective_message.reply_text(T.RATE_LIMITED.format(seconds=wait))
+        return
+    await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+    answer: Answer = await asyncio.to_thread(_service(context).answer, text)
+    markup = None
+    if answer.citations:
+        key = _remember_sources(context, answer)
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(T.SOURCE_BUTTON, callback_data=f"src:{key}")]])
+    await _reply(update, render_html(answer), markup)
+
+
+def _remember_sources(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> str:
+    store: OrderedDict = context.application.bot_data.setdefault("sources", OrderedDict())
+    counter = context.application.bot_data.get("source_counter", 0) + 1
+    context.application.bot_data["source_counter"] = counter
+    store[str(counter)] = answer.citations
+    while len(store) > _SOURCES_KEPT:
+        store.popitem(last=False)
+    return str(counter)
+
+
+async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _answer_and_reply(update, context, update.effective_message.text or "")
+
+
+async def example_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    await query.answer()
+    index = int(query.data.split(":", 1)[1])
+    await _answer_and_reply(update, context, EXAMPLES[index] if 0 <= index < len(EXAMPLES) else EXAMPLES[0])
+
+
+async def source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    await query.answer()
+    citations = context.application.bot_data.get("sources", {}).get(query.data.split(":", 1)[1])
+    if not citations:
+        await update.effective_message.reply_text(T.SOURCE_GONE)
+        return
+    lines = [f"<b>{html.escape(T.SOURCE_HEAD)}</b>"]
+    for c in citations:
+        lines.append(f"<b>{html.escape(citation_line(c))}</b>\n{html.escape(c.text)}")
+    await _reply(update, "\n\n".join(lines))
+
+
+async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(T.NON_TEXT)
+
+
+async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not _is_admin(update, context):
+        await update.effective_message.reply_text(T.NOT_ADMIN)
+        return
+    doc = update.effective_message.document
+    name = doc.file_name or "report"
+    if PurePath(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        await update.effective_message.reply_text(T.UNSUPPORTED.format(name=name))
+        return
+    lock: asyncio.Lock = context.application.bot_data["admin_lock"]
+    if lock.locked():
+        await update.effective_message.reply_text(T.UPLOAD_BUSY)
+        return
+    async with lock:
+        status = await update.effective_message.reply_text(T.UPLOAD_RECEIVED.format(name=name))
+        telegram_file = await doc.get_file()
+        data = bytes(await telegram_file.download_as_bytearray())
+        await status.edit_text(T.UPLOAD_PARSING.format(name=name))
+        loop = asyncio.get_running_loop()
+
+        def on_stage(stage: str) -> None:
+            if stage == "indexing":
+                asyncio.run_coroutine_threadsafe(status.edit_text(T.UPLOAD_INDEXING), loop)
+
+        config = context.application.bot_data["config"]
+        outcome, new_service = await asyncio.to_thread(add_report, config, data, name, _service(context), on_stage)
+        if outcome.status == "failed":
+            await update.effective_message.reply_text(T.UPLOAD_FAILED.format(error=outcome.error))
+            return
+        if outcome.status == "unchanged":
+            await update.effective_message.reply_text(T.UPLOAD_UNCHANGED.format(name=name))
+            return
+        _swap_service(context, new_service)
+        r = outcome.report
+        text = T.UPLOAD_DONE.format(name=name, body=r.body, year=r.year, format=r.format, cells=len(r.cells),
+                                    passages=len(r.passages), findings=len(r.findings))
+        if outcome.replaced_source:
+            text += T.UPLOAD_REPLACED.format(old=outcome.replaced_source)
+        await update.effective_message.reply_text(text)
+
+
+def _swap_service(context: ContextTypes.DEFAULT_TYPE, new_service) -> None:
+    old = context.application.bot_data.get("service")
+    context.application.bot_data["service"] = new_service
+    if old is not None:
+        old.close()
+
+
+async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not _is_admin(update, context):
+        await update.effective_message.reply_text(T.NOT_ADMIN)
+        return
+    lock: asyncio.Lock = context.application.bot_data["admin_lock"]
+    if lock.locked():
+        await update.effective_message.reply_text(T.UPLOAD_BUSY)
+        return
+    config = context.application.bot_data["config"]
+    async with lock:
+        from ingest.pipeline import collect_files
+
+        total = len(collect_files([config.paths.reports])) if config.paths.reports.exists() else 0
+        if not total:
+            await update.effective_message.reply_text(T.REINDEX_EMPTY.format(folder=config.paths.reports))
+            return
+        status = await update.effective_message.reply_text(T.REINDEX_START.format(n=total))
+        loop = asyncio.get_running_loop()
+        step = max(1, total // 10)
+
+        def on_progress(done: int, total_: int) -> None:
+            if done % step == 0 and done < total_:
+                asyncio.run_coroutine_threadsafe(status.edit_text(T.REINDEX_PROGRESS.format(done=done, total=total_)),
+                                                 loop)
+
+        result = await asyncio.to_thread(rebuild_all, config, _service(context), on_progress)
+        _swap_service(context, result.service)
+        failed = [o for o in result.outcomes if o.status == "failed"]
+        text = T.REINDEX_DONE.format(reports=result.counts.get("reports", 0), cells=result.counts.get("cells", 0),
+                                     passages=result.counts.get("passages", 0), failed=len(failed))
+        if failed:
+            text += "\n" + T.REINDEX_FAILED_FILES.format(lines="\n".join(o.error or "" for o in failed[:10]))
+        await update.effective_message.reply_text(text)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("处理更新时出错", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        try:
+            await update.effective_message.reply_text(T.SORRY)
+        except Exception:  # the apology itself failed (network): the log line above is what remains
+            log.warning("无法发送道歉消息", exc_info=True)
