@@ -19,8 +19,18 @@ _SUFFIXES = ("街道办事处", "街道", "办事处", "镇人民政府", "乡�
 _GENERIC = {"政府", "人民政府", "街道", "办公厅", "办公室", "委员会", "发改局", "科委"}
 
 
+_PLACE = re.compile(r"^([\u4e00-\u9fff]{1,6}?(?:自治区|省|市|县|区|旗))(?=[\u4e00-\u9fff]{2,})")
+
+
 def aliases_of(body: str, body_full: str) -> set[str]:
+    """Names a user may write for a body; see the module docstring."""
     names = {body, body_full}
+    for long, short in _ABBREVIATIONS:  # both directions: 发展和改革局 <-> 发改局, 科委 <-> 科学技术委员会
+        for name in list(names):
+            if long in name:
+                names.add(name.replace(long, short))
+            elif short in name and short != "政府":
+                names.add(name.replace(short, long))
     for name in list(names):
         for suffix in _SUFFIXES:
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
@@ -28,9 +38,15 @@ def aliases_of(body: str, body_full: str) -> set[str]:
                 names.add(stem)
                 if suffix == "街道":
                     names.update({stem + "街道办事处", stem + "街道办"})
-        for long, short in _ABBREVIATIONS:
-            if long in name:
-                names.add(name.replace(long, short))
+        if re.search(r"[县市区旗]人民政府$", name):
+            names.add(name[: -len("人民政府")])  # 沭阳县人民政府 -> 沭阳县
+        match = _PLACE.match(name)
+        if match and name[match.end():] not in ("人民政府", "政府", "人民政府办公室"):  # 上海市科委 -> 市科委
+            rest = name[match.end():]
+            level = match[1][-1]
+            names.add(level + rest)
+            if len(rest) >= 4:
+                names.add(rest)
     return {n for n in names if len(n) >= 2 and n not in _GENERIC}
 
 
@@ -62,15 +78,15 @@ class Gazetteer:
         return sorted(found)
 
     def match_fuzzy(self, text: str) -> list[tuple[int, int, str]]:
-        """Bodies written with exactly one character different (aliases of four characters or more)."""
+        """A body written with exactly one character different (沐阳/沭阳); aliases of three characters or more."""
         if self._wildcards is None:
             self._wildcards = defaultdict(set)
             for alias, bodies in self.alias_to_bodies.items():
-                if len(alias) >= 4:
+                if len(alias) >= 3:
                     for i in range(len(alias)):
                         self._wildcards[alias[:i] + "*" + alias[i + 1:]].update(bodies)
         found = []
-        for length in range(min(self.max_len, len(text)), 3, -1):
+        for length in range(min(self.max_len, len(text)), 2, -1):
             for start in range(len(text) - length + 1):
                 window = text[start:start + length]
                 for i in range(length):
@@ -81,17 +97,19 @@ class Gazetteer:
         return found
 
 
-_MENTION = re.compile(r"([\u4e00-\u9fff]{2,10}?)(街道办事处|街道|镇|乡|县|区|市|局|委员会|委|办公厅|办公室)")
+_MENTION = re.compile(r"([\u4e00-\u9fff]{1,12})(委员会|办公厅|办公室|街道办事处|街道|人民政府|政府|局|委|镇|乡|县|区|市)")
 _NOT_NAMES = re.compile(r"^(各|哪个|哪些|哪|所有|全部|全|每个|每|本|我|该|这|那|其他|其它|下属|一共|总共)")
+_NOISE = re.compile(r"\d|年|多少|几|申请|公开|信息|收到|问题|措施|情况|哪|什么|怎么|如何|是否|有没有|的")
 
 
 def unknown_mention(text: str, gazetteer: Gazetteer) -> str | None:
-    """A body-like name in the question (朝阳门街道) that matches nothing in the store, else None."""
-    for match in _MENTION.finditer(text):
-        name = match[0]
-        stem = match[1]
-        if _NOT_NAMES.match(stem) or re.search(r"\d|年|多少|几|申请|公开|信息|收到|政府信息", stem):
-            continue
-        if not gazetteer.match(name):
-            return name
+    """A body-like name in the question (朝阳门街道, 上海市教育委员会) that matches nothing in the store, else None."""
+    for segment in re.split(r"[和与及、，,；;？?。跟同或]", text):
+        for match in _MENTION.finditer(segment):
+            stem = _NOISE.split(match[1])[-1]  # "2025年沭阳县" -> "沭阳县"
+            name = stem + match[2]
+            if not stem or _NOT_NAMES.match(name) or len(name) < 3:
+                continue
+            if not gazetteer.match(name):
+                return name
     return None

@@ -209,18 +209,28 @@ def _section(text: str) -> str | None:
     return None
 
 
+def _mask(text: str, matches: list[tuple[int, int, str]]) -> str:
+    for start, end, _ in reversed(matches):
+        text = text[:start] + "＊" + text[end:]
+    return text
+
+
 def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     text = normalize_question(question)
     matches = gazetteer.match(text)
+    masked = _mask(text, matches)
+    unknown = unknown_mention(masked, gazetteer)
     fuzzy: tuple[str, ...] = ()
-    if not matches:
-        matches = gazetteer.match_fuzzy(text)
-        fuzzy = tuple(body for _, _, body in matches)
+    if unknown or not matches:  # a name not held exactly: perhaps one character off (沐阳 for 沭阳)
+        extra = gazetteer.match_fuzzy(masked)
+        extra = [m for m in extra if m[2] not in {body for _, _, body in matches}]
+        if extra:
+            fuzzy = tuple(body for _, _, body in extra)
+            matches = sorted(matches + extra)
+            masked = _mask(text, matches)
+            unknown = unknown_mention(masked, gazetteer)
     bodies = tuple(dict.fromkeys(body for _, _, body in matches))
-    unknown = unknown_mention(text, gazetteer) if not bodies else None
-    stripped = text
-    for start, end, _ in reversed(matches):  # body names must not be read as measures (e.g. 采购 in a name)
-        stripped = stripped[:start] + "＊" + stripped[end:]
+    stripped = masked  # body names must not be read as measures (e.g. 采购 in a name)
     years = _years(stripped)
     measure = _measure(stripped)
     column = next((key for pattern, key in _COLUMNS if re.search(pattern, stripped)), None)

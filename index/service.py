@@ -95,10 +95,12 @@ class Answerer:
         warnings += [W.FUZZY.format(body=body) for body in query.fuzzy]
         if not query.in_scope:
             return Answer(question, "none", W.OUT_OF_SCOPE, warnings=tuple(warnings))
-        if query.unknown_body and not query.bodies:
+        if query.unknown_body:
             known = "、".join(sorted(self.gazetteer.bodies)[:12]) + ("等" if len(self.gazetteer.bodies) > 12 else "")
-            return Answer(question, "none", W.NO_BODY.format(body=query.unknown_body, known=known),
-                          warnings=tuple(warnings))
+            missing = W.NO_BODY.format(body=query.unknown_body, known=known)
+            if not query.bodies:
+                return Answer(question, "none", missing, warnings=tuple(warnings))
+            warnings.append(missing)
         if query.measure is not None:
             return self._numeric(question, query, tables, warnings)
         return self._narrative(question, query, tables, warnings, mode or self.mode)
@@ -126,7 +128,8 @@ class Answerer:
                 found = self._report_for(tables, body, query, warnings)
                 if isinstance(found, ReportRef):
                     reports.append(found)
-            return aggregate_answer(question, _with(query, "compare"), tables, reports, warnings)
+            operation = query.operation if query.operation in ("max", "min", "rank") else "compare"
+            return aggregate_answer(question, _with(query, operation), tables, reports, warnings)
         if query.bodies:
             report = self._report_for(tables, query.bodies[0], query, warnings)
             if isinstance(report, Answer):

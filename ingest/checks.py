@@ -18,7 +18,7 @@ _GROUP_NUMBER = {"withheld": "（三）", "unavailable": "（四）", "not_proce
 def fmt_number(value: float | None) -> str:
     if value is None:
         return "未填"
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
 
 
 def row_display(row_key: str, row_label: str) -> str:
@@ -32,6 +32,10 @@ def row_display(row_key: str, row_label: str) -> str:
 class _Grid:
     def __init__(self, cells: Iterable[Cell]):
         self.cells = {(c.table, c.row_key, c.col_key): c for c in cells}
+        stated_rows = {(c.table, c.row_key) for c in self.cells.values() if c.value is not None}
+        # A blank 总计 in a row whose other cells are filled is "not stated", not an empty (0) cell.
+        self.unstated = {key for key, c in self.cells.items()
+                         if c.col_key == "total" and c.value is None and (c.table, c.row_key) in stated_rows}
 
     def get(self, table: str, row: str, col: str) -> Cell | None:
         return self.cells.get((table, row, col))
@@ -40,10 +44,11 @@ class _Grid:
         return any(k[0] == table and k[1] == row for k in self.cells)
 
 
-def _sum(cells: Sequence[Cell | None]) -> float | None:
-    """Sum with blank as 0; None when a cell is unknown or every cell is blank or missing."""
+def _sum(cells: Sequence[Cell | None], unstated: set = frozenset()) -> float | None:
+    """Sum with blank as 0; None when a cell is unknown or not stated, or every cell is blank or missing."""
     present = [c for c in cells if c is not None]
-    if any(c.status == "unknown" for c in present) or all(c.value is None for c in present):
+    if any(c.status == "unknown" or (c.table, c.row_key, c.col_key) in unstated for c in present) \
+            or all(c.value is None for c in present):
         return None
     return sum(c.value or 0.0 for c in present)
 
@@ -79,11 +84,11 @@ def check_report(body: str, year: int, cells: Sequence[Cell]) -> list[Finding]:
         get = lambda key: grid.get("三", key, column.key)  # noqa: E731
         inflow = [get("new_received"), get("carried_over")]
         outflow = [get("total"), get("carried_forward")]
-        compare("t3_balance", _sum(inflow), _sum(outflow),
+        compare("t3_balance", _sum(inflow, grid.unstated), _sum(outflow, grid.unstated),
                 f"表三（{column.label}列）：本年新收 + 上年结转 = {{l}} ≠ 办理结果总计 + 结转下年度 = {{r}}",
                 inflow + outflow)
         outcomes = [get(k) for k in outcome_keys]
-        compare("t3_outcomes", _sum([get("total")]), _sum(outcomes),
+        compare("t3_outcomes", _sum([get("total")], grid.unstated), _sum(outcomes, grid.unstated),
                 f"表三（{column.label}列）：（七）总计 {{l}} ≠ 各项办理结果之和 {{r}}", outcomes + [get("total")])
     # table 四: in each group, 总计 = the other four
     for key, name in T4_GROUPS:

@@ -79,7 +79,9 @@ def find_body(blocks, title: str | None) -> tuple[str, str] | None:
     return _most_named(" ".join(paragraphs))
 
 
-_NOT_A_NAME = re.compile(r"[我本全各该此每等和及与在为对向由从]")
+# Pronoun-like characters never start or sit inside a body name; connectors such as 和 may (和平街道), and the
+# leftward growth below stops at them anyway because "制定和平街道" occurs less often than "和平街道".
+_NOT_A_NAME = re.compile(r"[我本全各该此每]")
 
 
 def _most_named(text: str) -> tuple[str, str] | None:

@@ -113,13 +113,32 @@ def split_sections(blocks) -> tuple[list[str | None], list[Section], list[tuple[
             if title:
                 sub = title
             if zone is None or not _looks_tabular(block.text):
-                paragraphs.append((len(sections) - 1, sub, block.text))
+                if _continues(paragraphs, len(sections) - 1, sub, block.text):
+                    index, _, previous = paragraphs[-1]
+                    paragraphs[-1] = (index, sub, previous + block.text.strip())  # a line broken by PDF layout
+                else:
+                    paragraphs.append((len(sections) - 1, sub, block.text))
         zones.append(zone)
     texts: dict[int, list[str]] = {}
     for index, _, text in paragraphs:
         texts.setdefault(index, []).append(text)
     built = [Section(key, heading, "\n".join(texts.get(i, []))) for i, (key, heading) in enumerate(sections)]
     return zones, built, paragraphs
+
+
+_ENDS_SENTENCE = re.compile(r"[。！？；：…”」）)\]】!?;:]\s*$")
+_STARTS_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、是.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[-•·#])")
+
+
+def _continues(paragraphs: list[tuple[int, str, str]], index: int, sub: str, text: str) -> bool:
+    """True when ``text`` carries on the previous line: same part, the line before stopped mid-sentence at a
+    typical line width (PDF extraction breaks lines, not paragraphs), and this line starts no new item."""
+    if not paragraphs:
+        return False
+    last_index, last_sub, previous = paragraphs[-1]
+    last_line = previous.rsplit("\n", 1)[-1]
+    return (last_index, last_sub) == (index, sub) and len(last_line) >= 15 and not _ENDS_SENTENCE.search(previous) \
+        and not _STARTS_ITEM.match(text) and subheading_of(previous) is None
 
 
 def _looks_tabular(text: str) -> bool:
