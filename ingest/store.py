@@ -48,6 +48,9 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         self.conn.execute("PRAGMA foreign_keys=ON")
+        # The store is derived data (rebuilt from the report files by /reindex or a fresh ingest): fewer fsyncs.
+        # Each report is still one atomic transaction through the rollback journal.
+        self.conn.execute("PRAGMA synchronous=NORMAL")
         self.db = sqlite_utils.Database(self.conn)
         self._create()
 
@@ -98,7 +101,7 @@ class Store:
         if self.has_file(sha256):
             return WriteResult("unchanged", report_id)
         add_words([report.body, report.body_full])
-        passage_rows = [(content_hash(p.text), p, " ".join(tokenize(f"{report.body} {p.section} {p.text}")))
+        passage_rows = [(content_hash(p.text), p, " ".join(tokenize(f"{report.body}\n{p.section}\n{p.text}")))
                         for p in report.passages]
         with self.conn:  # one transaction: commit on success, roll back on any error
             old = self.conn.execute("SELECT id, source FROM reports WHERE body = ? AND year = ?",
@@ -116,13 +119,15 @@ class Store:
                 " status, warning) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(content_hash(report_id, c.table, c.row_key, c.col_key), report_id, c.table, c.row_key, c.row_label,
                   c.col_key, c.col_label, c.value, c.unit, c.raw, c.status, c.warning) for c in report.cells])
-            for digest, p, tokens in passage_rows:
-                cursor = self.conn.execute(
-                    "INSERT INTO passages (hash, report_id, kind, section_key, section, ord, start, end, text)"
-                    " VALUES (?,?,?,?,?,?,?,?,?)",
-                    (digest, report_id, p.kind, p.section_key, p.section, p.order, p.start, p.end, p.text))
-                self.conn.execute("INSERT INTO passages_fts (rowid, tokens, tags) VALUES (?, ?, ?)",
-                                  (cursor.lastrowid, tokens, f"r{report_id} k{p.kind}"))
+            first = (self.conn.execute("SELECT MAX(id) FROM passages").fetchone()[0] or 0) + 1
+            self.conn.executemany(
+                "INSERT INTO passages (id, hash, report_id, kind, section_key, section, ord, start, end, text)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(first + i, digest, report_id, p.kind, p.section_key, p.section, p.order, p.start, p.end, p.text)
+                 for i, (digest, p, _) in enumerate(passage_rows)])
+            self.conn.executemany("INSERT INTO passages_fts (rowid, tokens, tags) VALUES (?, ?, ?)",
+                                  [(first + i, tokens, f"r{report_id} k{p.kind}")
+                                   for i, (_, p, tokens) in enumerate(passage_rows)])
             self._insert_findings(report_id, report.findings)
             self._recheck_years(report.body, report.year)
         return WriteResult("replaced" if old else "added", report_id, old[1] if old else None)

@@ -10,6 +10,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["tokenize", "add_words", "TEMPLATE_TERMS"]
 
@@ -22,9 +23,11 @@ TEMPLATE_TERMS = (
 _STOP = frozenset("的 了 和 与 及 是 在 有 为 对 将 等 也 并 或 就 都 而 把 被 让 中 上 下 个 这 那 其 之 以 于 从 由 向 吗 呢 吧 啊 么 "
                   "什么 哪些 怎么 怎样 如何 多少 几 请问 一下 请".split())
 _TOKEN = re.compile(r"[\w\u4e00-\u9fff]")
+_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")  # jieba's own block pattern (re_han_default)
 _lock = threading.Lock()
 _tokenizer = None
 _pending: set[str] = set()
+_added: set[str] = set()
 
 
 def _instance():
@@ -48,18 +51,38 @@ def _instance():
 
 def add_words(words: Iterable[str]) -> None:
     """Add names (body names and their short forms) to the dictionary so they stay one token."""
+    new = {w for w in words if w and len(w) >= 2} - _added
+    if not new:
+        return
     with _lock:
-        _pending.update(w for w in words if w and len(w) >= 2)
+        _pending.update(new)
+        _added.update(new)
+    _block_tokens.cache_clear()  # cached lines may contain a name that is now one token
 
 
 def tokenize(text: str) -> list[str]:
-    """Tokens of ``text`` for the lexical index: search-mode jieba, no punctuation, no function words."""
+    """Tokens of ``text`` for the lexical index: search-mode jieba, no punctuation, no function words.
+
+    jieba runs without its HMM pass for unknown words: names are in the dictionary (``add_words``), and the HMM
+    pass costs most of the time. Text repeats across reports (section titles, table-row labels, clauses), so tokens
+    are cached block by block.
+    """
     if not text or not text.strip():
         return []
+    tokens: list[str] = []
+    for block in _BLOCK.findall(text):
+        tokens.extend(_block_tokens(block))
+    return tokens
+
+
+@lru_cache(maxsize=131072)
+def _block_tokens(block: str) -> tuple[str, ...]:
+    """Tokens of one block. jieba cuts text into blocks of these characters before segmenting, so cutting block
+    by block gives the same tokens, and blocks (a clause, a label, a number) repeat across reports."""
     tokenizer = _instance()
     tokens = []
-    for token in tokenizer.cut_for_search(text):
+    for token in tokenizer.cut_for_search(block, HMM=False):
         token = token.strip().lower()
         if token and _TOKEN.search(token) and token not in _STOP:
             tokens.append(token)
-    return tokens
+    return tuple(tokens)
