@@ -10,6 +10,14 @@ from .wording import W
 __all__ = ["aggregate_answer"]
 
 
+_IN_WAN = {"万元": 1.0, "元": 0.0001, "亿元": 10000.0}  # money units, as 万元
+
+
+def _comparable(reading: Reading, money: bool) -> float:
+    """A value comparable across reports: money in 万元 (every unit is stated by then), counts as they are."""
+    return reading.value * _IN_WAN[reading.unit] if money else reading.value
+
+
 def _citation(reading: Reading) -> Citation:
     report = reading.report
     cell = reading.cells[0] if reading.cells else None
@@ -19,7 +27,7 @@ def _citation(reading: Reading) -> Citation:
 
 
 def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[ReportRef],
-                     warnings: list[str]) -> Answer:
+                     warnings: list[str], year: int | None = None) -> Answer:
     """``reports`` are the reports in scope (one year, or one body over years, or the bodies compared)."""
     measure = query.measure
     assert measure is not None
@@ -30,21 +38,30 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
     skipped = [r for r in readings if r.status != "ok"]
     if skipped:
         warnings.append(W.AGG_SKIPPED.format(names="、".join(f"{r.report.body}{r.report.year}年" for r in skipped)))
-    year = reports[0].year if reports else ""
+    year = year or (reports[0].year if reports else "")
     if not good:
         return Answer(question, "none", W.AGG_NONE.format(year=year), warnings=tuple(warnings))
     money = _is_money(measure)
+    if money and (unstated := [r for r in good if r.unit not in _IN_WAN]):
+        warnings.append(W.AGG_UNIT_UNSTATED.format(parts="，".join(
+            f"{r.report.body} {fmt_number(r.value)}" for r in unstated)))
+        good = [r for r in good if r.unit in _IN_WAN]
+        if not good:
+            return Answer(question, "aggregate", W.AGG_NO_UNITS.format(year=year, label=label), None, None, None,
+                          year if isinstance(year, int) else None, tuple(_citation(r) for r in unstated),
+                          tuple(warnings))
     unit = good[0].unit if len({r.unit for r in good}) == 1 else None
     if money and len({r.unit for r in good}) > 1:
-        warnings.append("各报告的金额单位不同（" + "、".join(sorted({r.unit or W.UNIT_UNSTATED for r in good})) + "），未相加。")
+        warnings.append("各报告的金额单位不同（" + "、".join(sorted({r.unit or W.UNIT_UNSTATED for r in good})) + "），未相加；"
+                        "比较时按万元折算。")
     scope = f"各{query.scope}" if query.scope else "各机关"
     fmt = lambda r: f"{r.report.body} {shown(r.value, r.unit, money)}"  # noqa: E731
     operation = query.operation
     org = None
     if operation in ("max", "min", "rank"):
-        ordered = sorted(good, key=lambda r: r.value, reverse=operation != "min")
+        ordered = sorted(good, key=lambda r: _comparable(r, money), reverse=operation != "min")
         top = ordered[0]
-        ties = [r for r in ordered if r.value == top.value]
+        ties = [r for r in ordered if _comparable(r, money) == _comparable(top, money)]
         if len(ties) > 1:
             warnings.append("并列：" + "、".join(r.report.body for r in ties))
         if operation == "rank":

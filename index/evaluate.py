@@ -29,6 +29,8 @@ def load_gold(path: Path) -> list[GoldItem]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as e:
         raise NianbaoError(f"无法读取评测文件 {path}：{e.strerror or e}") from e
+    except UnicodeDecodeError as e:
+        raise NianbaoError(f"评测文件 {path} 不是 UTF-8 文本，请另存为 UTF-8。") from e
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -36,7 +38,7 @@ def load_gold(path: Path) -> list[GoldItem]:
             data = json.loads(line)
             items.append(GoldItem(data["id"], data["question"], data["kind"], data.get("org"), data.get("year"),
                                   data.get("expect", {})))
-        except (json.JSONDecodeError, KeyError) as e:
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as e:
             raise NianbaoError(f"{path} 第 {number} 行不是有效的评测题（{e}）。") from e
     return items
 

@@ -8,7 +8,9 @@ __all__ = ["rrf"]
 
 def rrf(rankings: Sequence[Sequence[Hashable]], k: int = 60, weights: Sequence[float] | None = None) -> dict:
     """Fuse ranked lists (best first): score(id) = Σ weight / (k + rank), rank from 1. Returns id -> score."""
-    weights = weights or [1.0] * len(rankings)
+    weights = [1.0] * len(rankings) if weights is None else weights
+    if len(weights) != len(rankings):
+        raise ValueError(f"rrf: {len(rankings)} rankings but {len(weights)} weights")
     scores: dict = {}
     for ranking, weight in zip(rankings, weights):
         for rank, item in enumerate(ranking, start=1):

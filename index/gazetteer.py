@@ -17,6 +17,7 @@ _ABBREVIATIONS = (("发展和改革", "发改"), ("人力资源和社会保障",
                   ("人民政府", "政府"), ("生态环境", "环保"), ("市场监督管理", "市场监管"), ("自然资源和规划", "自然资源"))
 _SUFFIXES = ("街道办事处", "街道", "办事处", "镇人民政府", "乡人民政府", "镇", "乡")
 _GENERIC = {"政府", "人民政府", "街道", "办公厅", "办公室", "委员会", "发改局", "科委"}
+FUZZY_MIN_LEN = 5
 
 
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{1,6}?(?:自治区|省|市|县|区|旗))(?=[\u4e00-\u9fff]{2,})")
@@ -77,8 +78,12 @@ class Gazetteer:
                         taken[i] = True
         return sorted(found)
 
-    def match_fuzzy(self, text: str) -> list[tuple[int, int, str]]:
-        """A body written with exactly one character different (沐阳/沭阳); aliases of three characters or more."""
+    def match_fuzzy(self, text: str, min_len: int = FUZZY_MIN_LEN) -> list[tuple[int, int, str]]:
+        """A body written with exactly one character different (沐阳/沭阳 in an OCR text).
+
+        Only names of ``min_len`` characters or more: in a short name one character is half the name (西柳街道 is
+        not 东柳街道), so a short near-miss is offered as a suggestion, never answered.
+        """
         if self._wildcards is None:
             self._wildcards = defaultdict(set)
             for alias, bodies in self.alias_to_bodies.items():
@@ -86,7 +91,7 @@ class Gazetteer:
                     for i in range(len(alias)):
                         self._wildcards[alias[:i] + "*" + alias[i + 1:]].update(bodies)
         found = []
-        for length in range(min(self.max_len, len(text)), 2, -1):
+        for length in range(min(self.max_len, len(text)), max(min_len, 3) - 1, -1):
             for start in range(len(text) - length + 1):
                 window = text[start:start + length]
                 for i in range(length):
@@ -108,8 +113,8 @@ def unknown_mention(text: str, gazetteer: Gazetteer) -> str | None:
         for match in _MENTION.finditer(segment):
             stem = _NOISE.split(match[1])[-1]  # "2025年沭阳县" -> "沭阳县"
             name = stem + match[2]
-            if not stem or _NOT_NAMES.match(name) or len(name) < 3:
-                continue
+            if len(stem) < 2 or _NOT_NAMES.match(name) or _NOT_NAMES.match(match[1][-2:]):
+                continue  # "哪个街道", "各街道", "本局"
             if not gazetteer.match(name):
                 return name
     return None

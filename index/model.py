@@ -90,3 +90,4 @@ class Query:
     section: str | None = None  # a section the question points at: problems | measures | channels | overview
     fuzzy: tuple[str, ...] = field(default=())  # bodies matched with one character different
     in_scope: bool = True
+    suggestions: tuple[str, ...] = ()  # held bodies one character away from an unknown short name

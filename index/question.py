@@ -230,6 +230,7 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
             masked = _mask(text, matches)
             unknown = unknown_mention(masked, gazetteer)
     bodies = tuple(dict.fromkeys(body for _, _, body in matches))
+    suggestions = tuple(body for _, _, body in gazetteer.match_fuzzy(masked, min_len=3)) if unknown else ()
     stripped = masked  # body names must not be read as measures (e.g. 采购 in a name)
     years = _years(stripped)
     measure = _measure(stripped)
@@ -239,4 +240,4 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
         (m[2] if m else None)
     in_scope = bool(bodies or unknown or measure or _DOMAIN.search(stripped))
     return Query(text, bodies, unknown, years, measure, column, operation, top, scope, _section(stripped), fuzzy,
-                 in_scope)
+                 in_scope, suggestions)

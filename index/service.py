@@ -98,6 +98,7 @@ class Answerer:
         if query.unknown_body:
             known = "、".join(sorted(self.gazetteer.bodies)[:12]) + ("等" if len(self.gazetteer.bodies) > 12 else "")
             missing = W.NO_BODY.format(body=query.unknown_body, known=known)
+            missing += "".join(W.SUGGEST.format(body=body) for body in query.suggestions)
             if not query.bodies:
                 return Answer(question, "none", missing, warnings=tuple(warnings))
             warnings.append(missing)
@@ -143,7 +144,8 @@ class Answerer:
         if not query.years:
             warnings.append(W.LATEST_YEAR_ALL.format(year=year))
         operation = query.operation if query.operation in ("sum", "max", "min", "rank") else "sum"
-        return aggregate_answer(question, _with(query, operation), tables, tables.reports_in(year, query.scope), warnings)
+        return aggregate_answer(question, _with(query, operation), tables, tables.reports_in(year, query.scope),
+                                warnings, year)
 
     def _narrative(self, question: str, query: Query, tables: Tables, warnings: list[str], mode: str) -> Answer:
         if query.bodies:

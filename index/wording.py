@@ -12,6 +12,7 @@ class W:
     OUT_OF_SCOPE = "这个问题不在年度报告的范围内。" + "\n" + HELP
     EMPTY = "请输入一个问题。" + "\n" + HELP
     NO_BODY = "没有找到{body}的年度报告。已收录的机关：{known}。"
+    SUGGEST = "您是不是要问“{body}”？"
     NO_YEAR = "没有找到{body}{year}年的年度报告（已收录：{years}）。"
     NO_REPORTS = "库里还没有任何年度报告；请先运行 python -m ingest。"
     NEWEST_YEAR = "问题没有指明年份，按{body}最新的 {year} 年报告回答。"
@@ -39,6 +40,8 @@ class W:
     AGG_TREND = "{body}{label}历年情况：{parts}。"
     AGG_SKIPPED = "未计入（未填写或无法确定）：{names}。"
     AGG_NONE = "没有找到可以汇总的{year}年报告数据。"
+    AGG_UNIT_UNSTATED = "这些报告没有注明金额单位，未参与汇总或比较：{parts}。"
+    AGG_NO_UNITS = "{year}年各报告的{label}都没有注明单位（元还是万元），无法相加或比较；各报告的数值见出处。"
 
     NARRATIVE_HEAD = "{body}{year}年报告《{title}》中的相关内容："
     NARRATIVE_MULTI = "各报告中的相关内容："

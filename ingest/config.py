@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .errors import ConfigError
@@ -98,4 +98,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
             bot = BotSettings(tuple(int(x) for x in env_admins.replace(" ", "").split(",") if x), bot.rate_limit_per_minute)
         except ValueError as e:
             raise ConfigError(f"NIANBAO_ADMIN_IDS 应为逗号分隔的数字 id，现在是 {env_admins!r}。") from e
-    return Config(source, paths, _section(IndexSettings, raw.get("index", {}), "index", source), bot)
+    index = _section(IndexSettings, raw.get("index", {}), "index", source)
+    if (base / index.model).exists():  # a local model folder, relative to the config file
+        index = replace(index, model=str((base / index.model).resolve()))
+    return Config(source, paths, index, bot)

@@ -1,0 +1,81 @@
+"""Body names: aliases, exact matching (longest first, ambiguous aliases skipped), the one-character fallback, and
+names that the store does not hold."""
+from __future__ import annotations
+
+import pytest
+
+from index.gazetteer import Gazetteer, aliases_of, unknown_mention
+
+
+def test_aliases_of_a_street():
+    aliases = aliases_of("桥头胡街道", "桥头胡街道")
+    assert {"桥头胡", "桥头胡街道", "桥头胡街道办事处", "桥头胡街道办"} <= aliases
+
+
+def test_aliases_of_a_full_name_with_an_office_suffix():
+    aliases = aliases_of("王家街道", "重庆市渝北区人民政府王家街道办事处")
+    assert {"王家", "王家街道", "王家街道办事处", "重庆市渝北区政府王家街道办事处"} <= aliases
+
+
+def test_aliases_abbreviate_bureau_names_but_keep_out_generic_words():
+    aliases = aliases_of("沭阳县发展和改革局", "沭阳县发展和改革局")
+    assert "沭阳县发改局" in aliases
+    assert not aliases & {"政府", "街道", "发改局"}
+
+
+def test_store_bodies(gazetteer):
+    assert gazetteer.bodies == {"东柳街道", "左家庄街道", "柴桥街道", "桥头胡街道", "王家街道"}
+
+
+def test_match_takes_the_longest_alias(gazetteer):
+    text = "左家庄街道办事处2019年收到多少申请"
+    assert gazetteer.match(text) == [(0, 8, "左家庄街道")]
+
+
+def test_match_finds_each_body_once_per_mention(gazetteer):
+    found = gazetteer.match("柴桥和王家街道对比")
+    assert [(text_slice, body) for text_slice, body in
+            (("柴桥和王家街道对比"[s:e], b) for s, e, b in found)] == [("柴桥", "柴桥街道"), ("王家街道", "王家街道")]
+
+
+def test_an_alias_shared_by_two_bodies_is_skipped():
+    gazetteer = Gazetteer([("王家街道", "王家街道办事处"), ("王家镇", "王家镇人民政府")])
+    assert gazetteer.match("王家2019年收到多少申请") == []
+    assert [body for _, _, body in gazetteer.match("王家镇2019年收到多少申请")] == ["王家镇"]
+
+
+def test_fuzzy_match_of_one_character_slip():
+    gazetteer = Gazetteer([("沭阳县发展和改革局", "沭阳县发展和改革局")])
+    assert [body for _, _, body in gazetteer.match_fuzzy("沐阳县发展和改革局2023年收到多少申请")] == ["沭阳县发展和改革局"]
+
+
+def test_fuzzy_match_of_a_street(gazetteer):
+    assert [body for _, _, body in gazetteer.match_fuzzy("桥头湖街道2020年收到多少申请")] == ["桥头胡街道"]
+
+
+def test_fuzzy_match_leaves_two_slips_alone(gazetteer):
+    assert gazetteer.match_fuzzy("乔头湖街道2020年收到多少申请") == []
+    assert gazetteer.match_fuzzy("今天天气怎么样") == []
+
+
+def test_empty_gazetteer_matches_nothing():
+    empty = Gazetteer([])
+    assert empty.match("桥头胡2020年收到多少申请") == []
+    assert empty.match_fuzzy("桥头胡街道2020年") == []
+
+
+def test_unknown_mention(gazetteer):
+    assert unknown_mention("朝阳门街道2020年收到多少申请", gazetteer) == "朝阳门街道"
+
+
+@pytest.mark.parametrize("question", [
+    "2020年各街道一共收到多少申请",
+    "桥头胡街道2020年收到多少申请",
+    "2019年哪个街道收到的政府信息公开申请最多",
+    "2019年哪个街道收到的申请最多",
+    "2019年哪个街道收到申请最少",
+    "2019年哪些街道收到了申请",
+])
+def test_no_unknown_mention(gazetteer, question):
+    """Words such as 各街道 and 哪个街道 name no body; a held body is not unknown."""
+    assert unknown_mention(question, gazetteer) is None

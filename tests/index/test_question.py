@@ -1,0 +1,167 @@
+"""Question understanding over the bodies of the sample store: year, body, measure, applicant column, operation."""
+from __future__ import annotations
+
+import pytest
+
+from index.question import MAX_QUESTION_CHARS, normalize_question, parse_question
+
+WITHHELD = tuple(f"withheld.{key}" for key in (
+    "state_secret", "prohibited_by_law", "three_safeties", "third_party",
+    "internal_affairs", "process_info", "enforcement_files", "query_matters"))
+
+
+@pytest.fixture
+def parse(gazetteer):
+    return lambda question: parse_question(question, gazetteer)
+
+
+@pytest.mark.parametrize("question", ["桥头胡2020收到多少申请", "桥头胡2020年收到多少申请",
+                                      "桥头胡二〇二〇年收到多少申请", "桥头胡20年收到多少申请"])
+def test_year_forms(parse, question):
+    assert parse(question).years == (2020,)
+
+
+def test_no_year_and_two_years(parse):
+    assert parse("桥头胡收到多少申请").years == ()
+    assert parse("柴桥2019年和2020年收到多少申请").years == (2019, 2020)
+
+
+def test_digits_that_are_not_years(parse):
+    assert parse("东柳街道联系电话55002786是多少").years == ()
+
+
+@pytest.mark.parametrize("question, body", [
+    ("桥头胡2020年收到多少申请", "桥头胡街道"),
+    ("桥头胡街道2020年收到多少申请", "桥头胡街道"),
+    ("王家2019年收到多少申请", "王家街道"),
+    ("重庆市渝北区人民政府王家街道办事处2019年收到多少申请", "王家街道"),
+    ("左家庄街道办事处2019年收到多少申请", "左家庄街道"),
+    ("柴桥街道办事处2019年收到多少申请", "柴桥街道"),
+    ("東柳街道2020年收到多少申請", "东柳街道"),
+    ("橋頭胡2020年收到多少申請", "桥头胡街道"),
+])
+def test_bodies_by_full_short_and_traditional_forms(parse, question, body):
+    query = parse(question)
+    assert query.bodies == (body,)
+    assert query.fuzzy == ()
+    assert query.unknown_body is None
+
+
+def test_two_bodies(parse):
+    assert parse("对比柴桥和左家庄2019年收到的申请").bodies == ("柴桥街道", "左家庄街道")
+
+
+@pytest.mark.parametrize("question, body", [("桥头湖街道2020年收到多少申请", "桥头胡街道"),
+                                            ("左家桩街道2019年收到多少申请", "左家庄街道")])
+def test_one_character_slip_is_matched_as_fuzzy(parse, question, body):
+    query = parse(question)
+    assert query.bodies == (body,)
+    assert query.fuzzy == (body,)
+
+
+def test_unknown_body_is_kept_as_a_mention(parse):
+    query = parse("朝阳门街道2020年收到多少申请")
+    assert query.bodies == ()
+    assert query.unknown_body == "朝阳门街道"
+
+
+@pytest.mark.parametrize("question, table, rows", [
+    ("桥头胡2020年收到多少申请", "三", ("new_received",)),
+    ("桥头胡2020年新收了几件申请", "三", ("new_received",)),
+    ("桥头胡2020年受理申请数量", "三", ("new_received",)),
+    ("桥头胡2020年予以公开了多少件", "三", ("disclosed",)),
+    ("桥头胡2020年部分公开的申请有几件", "三", ("partially_disclosed",)),
+    ("桥头胡2020年不予公开多少件", "三", WITHHELD),
+    ("桥头胡2020年无法提供的有多少", "三", ("unavailable.not_held", "unavailable.needs_creation",
+                                         "unavailable.still_unclear")),
+    ("桥头胡2020年不予处理多少件", "三", ("not_processed.petition", "not_processed.repeated",
+                                        "not_processed.publications", "not_processed.excessive",
+                                        "not_processed.confirmation")),
+    ("桥头胡2020年上年结转多少件", "三", ("carried_over",)),
+    ("桥头胡2020年结转下年度继续办理多少件", "三", ("carried_forward",)),
+    ("桥头胡2020年信访举报投诉类申请有几件", "三", ("not_processed.petition",)),
+    ("左家庄2019年本机关不掌握的有几件", "三", ("unavailable.not_held",)),
+    ("桥头胡2020年行政复议多少件", "四", ("review",)),
+    ("桥头胡2020年行政诉讼多少件", "四", ("litigation_direct", "litigation_after_review")),
+    ("桥头胡2020年未经复议直接起诉几件", "四", ("litigation_direct",)),
+])
+def test_measures_of_tables_three_and_four(parse, question, table, rows):
+    measure = parse(question).measure
+    assert measure is not None
+    assert (measure.table, measure.rows) == (table, rows)
+
+
+@pytest.mark.parametrize("question, row, column", [
+    ("王家街道2019年行政许可处理决定数量是多少", "licensing", "decisions"),
+    ("王家2019年行政许可本年增减多少", "licensing", "change"),
+    ("桥头胡2020年政府集中采购项目数量", "procurement", "items"),
+    ("柴桥街道2019年政府集中采购总金额是多少", "procurement", "amount"),
+    ("柴桥2019年采购金额", "procurement", "amount"),
+    ("王家街道2019年规范性文件本年新制作数量", "normative_documents", "made"),
+])
+def test_measures_of_table_two(parse, question, row, column):
+    measure = parse(question).measure
+    assert measure is not None
+    assert (measure.table, measure.rows, measure.column) == ("二", (row,), column)
+
+
+def test_money_columns_take_the_reports_unit_and_counts_their_own(parse):
+    assert parse("柴桥2019年采购金额").measure.unit is None
+    assert parse("柴桥2019年采购项目数量").measure.unit == "个"
+
+
+@pytest.mark.parametrize("question, column", [
+    ("柴桥2019年自然人申请了几件", "natural_person"),
+    ("桥头胡2020年商业企业申请多少", "commercial"),
+    ("桥头胡街道2020年法人或其他组织提出了多少申请", "legal_persons"),
+    ("桥头胡2020年收到多少申请", None),
+])
+def test_applicant_columns(parse, question, column):
+    assert parse(question).column == column
+
+
+@pytest.mark.parametrize("question, operation, top", [
+    ("2020年各街道一共收到多少申请", "sum", None),
+    ("2020年收到的申请合计多少", "sum", None),
+    ("2019年哪个街道收到的申请最多", "max", None),
+    ("2019年哪个街道收到的申请最少", "min", None),
+    ("2019年各街道收到申请的排名", "rank", None),
+    ("2019年收到申请前三的街道", "rank", 3),
+    ("2019年收到申请前两名", "rank", 2),
+    ("对比柴桥和王家收到的申请", "compare", None),
+    ("王家历年收到的申请", "trend", None),
+    ("王家收到申请的变化", "trend", None),
+    ("桥头胡2020年收到多少申请", "value", None),
+])
+def test_operations(parse, question, operation, top):
+    query = parse(question)
+    assert (query.operation, query.top) == (operation, top)
+
+
+def test_scope_of_each_street(parse):
+    assert parse("2020年各街道一共收到多少申请").scope == "街道"
+    assert parse("2019年哪个街道收到的申请最多").scope == "街道"
+
+
+@pytest.mark.parametrize("question, section", [
+    ("东柳街道2020年政府信息公开工作存在哪些问题", "problems"),
+    ("桥头胡街道有哪些改进措施", "measures"),
+    ("柴桥街道通过哪些新媒体公开信息", "channels"),
+    ("东柳街道办事处的联系电话是多少", "contact"),
+])
+def test_narrative_questions_point_at_a_section_and_no_measure(parse, question, section):
+    query = parse(question)
+    assert query.section == section
+    assert query.measure is None
+
+
+@pytest.mark.parametrize("question", ["今天天气怎么样", "😀😀😀", "？！。，、……"])
+def test_out_of_scope(parse, question):
+    assert parse(question).in_scope is False
+
+
+def test_normalize_question():
+    assert normalize_question(" 橋頭胡 2020 年\t收到多少申請？ ") == "桥头胡2020年收到多少申请?"
+    assert normalize_question("ＡＢＣ１２３") == "ABC123"  # full-width to half-width
+    assert normalize_question("") == ""
+    assert len(normalize_question("问" * 5000)) == MAX_QUESTION_CHARS

@@ -1,0 +1,125 @@
+"""The Answerer's contract: questions it cannot answer (no such body or year, out of scope, empty, huge, emoji, SQL
+or FTS5 syntax) come back as a calm not-found Answer, never an exception and never a number."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from index.service import Answerer
+from ingest.config import load_config
+from tests.index.conftest import write_config
+
+CANNOT_ANSWER = {
+    "no such body": "朝阳门街道2020年收到多少申请",
+    "no such year": "桥头胡街道2019年收到多少申请",
+    "out of scope": "今天天气怎么样",
+    "empty": "",
+    "white space": " \t\n　 ",
+    "5000 characters": ("今天天气怎么样，" * 700)[:5000],
+    "emoji": "😀😀😀",
+    "SQL": "'; DROP TABLE cells; --",
+    "punctuation": "？！。，、……!?.,;:",
+    "FTS5 operators": '" AND (NEAR * OR ^ : -',
+}
+BODY_AND_SYNTAX = {"SQL with a body": "桥头胡 OR 1=1", "FTS5 with a body": '"桥头胡" AND (NEAR'}
+
+
+@pytest.mark.parametrize("question", CANNOT_ANSWER.values(), ids=CANNOT_ANSWER.keys())
+def test_not_answerable_is_a_calm_none(answerer, question):
+    answer = answerer.answer(question)
+    assert answer.kind == "none"
+    assert answer.value is None
+    assert answer.citations == ()
+    assert answer.answer.strip()  # it says something
+
+
+def test_unknown_body_is_named_with_the_bodies_held(answerer):
+    answer = answerer.answer("朝阳门街道2020年收到多少申请")
+    assert "朝阳门街道" in answer.answer
+    assert "桥头胡街道" in answer.answer  # the list of what is held
+
+
+def test_missing_year_names_the_years_held(answerer):
+    answer = answerer.answer("桥头胡街道2019年收到多少申请")
+    assert "2019" in answer.answer
+    assert "已收录" in answer.answer and "2020年" in answer.answer
+    assert "18" not in answer.answer  # never 2020's number for 2019
+
+
+@pytest.mark.parametrize("question", BODY_AND_SYNTAX.values(), ids=BODY_AND_SYNTAX.keys())
+def test_syntax_around_a_body_name_is_harmless(answerer, question):
+    answer = answerer.answer(question)
+    assert answer.value is None
+    assert all(c.org == "桥头胡街道" for c in answer.citations)
+
+
+def test_store_still_answers_after_hostile_questions(answerer, database):
+    for question in list(CANNOT_ANSWER.values()) + list(BODY_AND_SYNTAX.values()):
+        answerer.answer(question)
+    assert answerer.answer("桥头胡2020年收到多少申请").value == 18
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        assert conn.execute("SELECT COUNT(*) FROM cells").fetchone()[0] > 0
+        assert conn.execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 5
+    finally:
+        conn.close()
+
+
+def test_long_question_is_read_up_to_the_limit(answerer):
+    answer = answerer.answer("桥头胡2020年收到多少申请" + "。" * 5000)
+    assert answer.value == 18
+    assert any("问题太长" in w for w in answer.warnings)
+
+
+def test_non_string_question_is_calm(answerer):
+    answer = answerer.answer(None)  # type: ignore[arg-type]
+    assert (answer.kind, answer.value) == ("none", None)
+
+
+def test_slip_in_a_name_is_answered_with_a_warning(answerer):
+    answer = answerer.answer("桥头湖街道2020年收到多少申请")
+    assert (answer.org, answer.value) == ("桥头胡街道", 18)
+    assert any("桥头胡街道" in w and "一字之差" in w for w in answer.warnings)
+
+
+def test_a_different_short_name_is_not_a_slip(answerer):
+    answer = answerer.answer("西柳街道2020年收到多少申请")
+    assert (answer.kind, answer.value) == ("none", None)
+
+
+def test_answer_to_json_keeps_whole_numbers_whole(answerer):
+    data = answerer.answer("桥头胡2020年收到多少申请").to_json()
+    assert data["value"] == 18 and isinstance(data["value"], int)
+    assert data["citations"][0]["org"] == "桥头胡街道"
+
+
+def test_no_database_says_run_ingest(tmp_path):
+    config = load_config(write_config(tmp_path / "empty"))
+    service = Answerer(config)
+    assert not service.ready
+    assert any("python -m ingest" in notice for notice in service.notices)
+    answer = service.answer("桥头胡2020年收到多少申请")
+    assert (answer.kind, answer.value) == ("none", None)
+    assert "python -m ingest" in answer.answer
+    assert not config.paths.database.exists()  # asking did not create a store
+
+
+def test_without_a_dense_index_the_mode_is_bm25_and_says_why(store_config):
+    service = Answerer(load_config(store_config))  # dense wanted, none built
+    try:
+        assert service.mode == "bm25"
+        assert any("python -m index build" in notice for notice in service.notices)
+        assert "重视程度有待提高" in service.answer("东柳街道2020年政府信息公开工作存在哪些问题").answer
+    finally:
+        service.close()
+
+
+def test_answers_from_several_threads(answerer):
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["桥头胡2020年收到多少申请", "柴桥2019年政府集中采购总金额", "东柳街道2020年政府信息公开工作存在哪些问题"] * 4
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(answerer.answer, questions))
+    assert [a.value for a in answers[:2]] == [18, 245]
+    assert all(a.kind in ("numeric", "narrative") for a in answers)
