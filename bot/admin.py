@@ -47,9 +47,9 @@ def add_report(config: Config, data: bytes, name: str, service: Answerer | None,
         target = _free_path(config.paths.reports, name, data)
         config.paths.reports.mkdir(parents=True, exist_ok=True)
         shutil.move(str(staged), target)
-    on_stage("indexing")
     embedder = service.embedder if service is not None else None
     if embedder is not None:
+        on_stage("indexing")
         build_dense_index(config.paths.database, config.paths.index, embedder)
     return outcome, Answerer(config, embedder=embedder)
 

@@ -10,9 +10,11 @@ from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler,
                           filters)
 
 from index.service import Answerer
+from ingest.readers import MAX_BYTES
 from ingest.config import Config
 
 from . import handlers
+from .logsafe import redact_in_logs
 from .ratelimit import RateLimiter
 from .texts import COMMANDS
 
@@ -27,12 +29,15 @@ def api_urls(environ=os.environ) -> tuple[str | None, str | None]:
     files = environ.get("TELEGRAM_API_FILE_URL", "").strip().rstrip("/") or None
     if base and not base.endswith("/bot"):
         base += "/bot"
+    if base and not files:  # a self-hosted server serves files too
+        files = base[: -len("/bot")]
     if files and not files.endswith("/bot"):
         files += "/file/bot" if not files.endswith("/file") else "/bot"
     return base, files
 
 
 def build_application(config: Config, token: str, environ=os.environ) -> Application:
+    redact_in_logs(token)
     base, files = api_urls(environ)
     builder = ApplicationBuilder().token(token).concurrent_updates(32)
     if base:
@@ -42,6 +47,8 @@ def build_application(config: Config, token: str, environ=os.environ) -> Applica
     application = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
     application.bot_data["config"] = config
     application.bot_data["limiter"] = RateLimiter(config.bot.rate_limit_per_minute)
+    # Telegram's cloud Bot API serves files up to 20 MB; a self-hosted server lifts that (the readers cap at 30 MB).
+    application.bot_data["download_limit_mb"] = 20 if not base else MAX_BYTES // 1024 // 1024
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("reports", handlers.reports))

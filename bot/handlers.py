@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from index.model import Answer
@@ -32,8 +33,20 @@ MAX_DOWNLOAD_MB = 20
 _SOURCES_KEPT = 2000
 
 
+def _safe_cut(line: str, limit: int) -> int:
+    """Where to cut a too-long line: at ``limit``, moved back before an HTML entity or tag it would split."""
+    cut = limit
+    amp, semi = line.rfind("&", 0, cut), line.rfind(";", 0, cut)
+    if amp > semi and cut - amp <= 10:
+        cut = amp
+    lt, gt = line.rfind("<", 0, cut), line.rfind(">", 0, cut)
+    if lt > gt:
+        cut = lt
+    return cut if cut > 0 else limit
+
+
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Parts of at most ``limit`` characters, cut at line ends where possible (never inside an HTML tag line)."""
+    """Parts of at most ``limit`` characters, cut at line ends where possible and never inside an HTML entity."""
     parts: list[str] = []
     current = ""
     for line in text.split("\n"):
@@ -41,8 +54,9 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
             if current:
                 parts.append(current)
                 current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
+            cut = _safe_cut(line, limit)
+            parts.append(line[:cut])
+            line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             parts.append(current)
@@ -184,20 +198,32 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if PurePath(name).suffix.lower() not in SUPPORTED_SUFFIXES:
         await update.effective_message.reply_text(T.UNSUPPORTED.format(name=name))
         return
+    limit_mb = context.application.bot_data["download_limit_mb"]
+    if doc.file_size and doc.file_size > limit_mb * 1024 * 1024:
+        await update.effective_message.reply_text(
+            T.TOO_BIG.format(size=f"{doc.file_size / 1024 / 1024:.0f}", limit=limit_mb))
+        return
     lock: asyncio.Lock = context.application.bot_data["admin_lock"]
     if lock.locked():
         await update.effective_message.reply_text(T.UPLOAD_BUSY)
         return
     async with lock:
         status = await update.effective_message.reply_text(T.UPLOAD_RECEIVED.format(name=name))
-        telegram_file = await doc.get_file()
+        try:
+            telegram_file = await doc.get_file()
+        except BadRequest as e:
+            if "too big" not in str(e).lower():
+                raise
+            await update.effective_message.reply_text(
+                T.TOO_BIG.format(size=f"{(doc.file_size or 0) / 1024 / 1024:.0f}", limit=20))
+            return
         data = bytes(await telegram_file.download_as_bytearray())
         await status.edit_text(T.UPLOAD_PARSING.format(name=name))
         loop = asyncio.get_running_loop()
 
         def on_stage(stage: str) -> None:
             if stage == "indexing":
-                asyncio.run_coroutine_threadsafe(status.edit_text(T.UPLOAD_INDEXING), loop)
+                _edit_from_thread(status, T.UPLOAD_INDEXING, loop)
 
         config = context.application.bot_data["config"]
         outcome, new_service = await asyncio.to_thread(add_report, config, data, name, _service(context), on_stage)
@@ -214,6 +240,14 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if outcome.replaced_source:
             text += T.UPLOAD_REPLACED.format(old=outcome.replaced_source)
         await update.effective_message.reply_text(text)
+
+
+def _edit_from_thread(message, text: str, loop: asyncio.AbstractEventLoop) -> None:
+    """Edit a progress message from a worker thread, in order: wait for the edit; a failed edit is only logged."""
+    try:
+        asyncio.run_coroutine_threadsafe(message.edit_text(text), loop).result(timeout=30)
+    except Exception:  # progress is a courtesy: the work goes on without it
+        log.warning("进度消息更新失败", exc_info=True)
 
 
 def _swap_service(context: ContextTypes.DEFAULT_TYPE, new_service) -> None:
@@ -245,8 +279,7 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
         def on_progress(done: int, total_: int) -> None:
             if done % step == 0 and done < total_:
-                asyncio.run_coroutine_threadsafe(status.edit_text(T.REINDEX_PROGRESS.format(done=done, total=total_)),
-                                                 loop)
+                _edit_from_thread(status, T.REINDEX_PROGRESS.format(done=done, total=total_), loop)
 
         result = await asyncio.to_thread(rebuild_all, config, _service(context), on_progress)
         _swap_service(context, result.service)

@@ -1,6 +1,7 @@
 """A per-user sliding-window rate limit: at most N questions in any 60 seconds."""
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 
@@ -22,6 +23,6 @@ class RateLimiter:
         while window and now - window[0] >= 60:
             window.popleft()
         if len(window) >= self.per_minute:
-            return max(1, int(60 - (now - window[0])) + 1)
+            return max(1, math.ceil(60 - (now - window[0])))
         window.append(now)
         return 0

@@ -1,0 +1,51 @@
+"""The console chat: the same answers over standard input and output, in process and as ``python -m bot``."""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+
+from bot.console import run_console
+from bot.texts import COMMANDS, T
+from index.wording import W
+from tests.conftest import ROOT
+
+CITATION = "《桥头胡街道2020年度政府信息公开年度报告》（桥头胡街道，2020年，002_c98c7a4ac036b6ca.txt）"
+
+
+def test_console_answers_questions_and_commands_then_says_goodbye(config):
+    stdin = io.StringIO("桥头胡2020年收到多少申请\n/reports\n/check\n/check 柴桥街道 2019\n/help\n\n   \n"
+                        "exit\n王家街道2019年收到多少申请\n")
+    stdout = io.StringIO()
+    assert run_console(config, stdin=stdin, stdout=stdout) == 0
+    out = stdout.getvalue()
+
+    assert out.startswith(T.CONSOLE_INTRO)
+    assert "桥头胡街道2020年一、本年新收政府信息公开申请数量（总计）：18 件。" in out
+    assert f"出处：\n  · {CITATION}" in out
+    assert "已收录 5 份报告" in out and "· 左家庄街道：2019年" in out
+    assert "左家庄街道 2019 表三（自然人列）：（七）总计 3 ≠ 各项办理结果之和 2" in out
+    assert "柴桥街道 2019：没有发现勾稽关系问题。" in out
+    assert all(f"/{name}" in out for name, _ in COMMANDS)
+    assert W.EMPTY not in out  # blank lines are skipped, not answered
+    assert "王家街道2019年一、本年新收" not in out  # nothing after exit is read
+    assert out.rstrip().endswith(T.CONSOLE_BYE)
+    assert T.PROMPT not in out  # no prompt when the input is not a terminal
+
+
+def test_console_ends_at_end_of_input(config):
+    stdout = io.StringIO()
+    assert run_console(config, stdin=io.StringIO("桥头胡2020年收到多少申请"), stdout=stdout) == 0
+    assert "：18 件" in stdout.getvalue() and stdout.getvalue().rstrip().endswith(T.CONSOLE_BYE)
+
+
+def test_python_m_bot_without_a_token_is_the_console(workspace):
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "NIANBAO_ADMIN_IDS")}
+    env.update(NIANBAO_CONFIG=str(workspace / "config.toml"), HF_HUB_OFFLINE="1", PYTHONIOENCODING="utf-8")
+    done = subprocess.run([sys.executable, "-m", "bot"], input="桥头胡2020年收到多少申请\n/reports\nexit\n",
+                          capture_output=True, text=True, encoding="utf-8", env=env, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "：18 件" in done.stdout and CITATION in done.stdout
+    assert "已收录 5 份报告" in done.stdout and T.CONSOLE_BYE in done.stdout
+    assert "Traceback" not in done.stderr
