@@ -122,11 +122,26 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _command_position(argv: list[str]) -> int | None:
+    """Where "check" stands as the first positional argument (after options such as --config FILE), if it does."""
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--config":
+            i += 2
+            continue
+        if argv[i].startswith("-"):
+            i += 1
+            continue
+        return i if argv[i] == "check" else None
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
-        if argv[:1] == ["check"]:
-            return run_check(_check_parser().parse_args(argv[1:]))
+        position = _command_position(argv)
+        if position is not None:
+            return run_check(_check_parser().parse_args(argv[:position] + argv[position + 1:]))
         return run_ingest(_ingest_parser().parse_args(argv))
     except NianbaoError as e:
         print(f"错误：{e}", file=sys.stderr)

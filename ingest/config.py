@@ -56,10 +56,12 @@ def _section(cls, raw: dict, name: str, source: Path):
     for key, value in raw.items():
         default = getattr(cls(), key)
         if isinstance(default, Path):
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{source}：[{name}] {key} 应为路径字符串，例如 \"data/reports\"，现在是 {value!r}。")
             value = Path(value)
         elif isinstance(default, tuple):
-            if not isinstance(value, list):
-                raise ConfigError(f"{source}：[{name}] {key} 应为列表，例如 [123456789]。")
+            if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+                raise ConfigError(f"{source}：[{name}] {key} 应为数字 id 的列表，例如 [123456789]，现在是 {value!r}。")
             value = tuple(value)
         elif not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(default, bool):
             raise ConfigError(f"{source}：[{name}] {key} 应为 {type(default).__name__}，现在是 {value!r}。")

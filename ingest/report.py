@@ -38,9 +38,10 @@ def parse_report(document: Document) -> Report:
     rows = line_rows(blocks, zones)
     cells, warnings = extract_cells(rows, fmt)
     if not any(c.table == "三" and c.value is not None for c in cells):
-        found = "、".join(f"表{t}" for t in ("二", "四") if any(c.table == t for c in cells)) or "任何统计表"
+        found = "、".join(f"表{t}" for t in ("二", "四") if any(c.table == t for c in cells))
+        found = f"只找到{found}" if found else "一张统计表也没有找到"
         raise NotAReportError(
-            f"{source}：没有找到表三（收到和处理政府信息公开申请情况）的数据，只找到{found}；"
+            f"{source}：没有找到表三（收到和处理政府信息公开申请情况）的数据，{found}；"
             "文件可能不完整（被截断），或表格是图片。请提供完整的文字版报告。")
     short, full = body
     passages = narrative_passages(sections, paragraphs)

@@ -22,7 +22,7 @@ from .tokenize import add_words, tokenize
 
 __all__ = ["Store", "WriteResult", "content_hash", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def content_hash(*parts: str | bytes) -> str:
@@ -78,6 +78,12 @@ class Store:
             "id": int, "hash": str, "report_id": str, "kind": str, "section_key": str, "section": str, "ord": int,
             "start": int, "end": int, "text": str,
         }, pk="id", foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
+        # every file digest ever stored, with the report it gave: a version later superseded by another file for
+        # the same body and year stays known, so running over the same folder again changes nothing
+        db["files"].create({"sha256": str, "source": str, "report_id": str, "ingested_at": float}, pk="sha256",
+                           if_not_exists=True)
+        # passage ids are never reused (they are FAISS ids): the next id survives deletions
+        db["counters"].create({"name": str, "value": int}, pk="name", if_not_exists=True)
         db["findings"].create({
             "id": str, "report_id": str, "rule": str, "message": str, "cells": str,
         }, pk="id", foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
@@ -93,7 +99,7 @@ class Store:
 
     # --- writing --------------------------------------------------------------------------------------------
     def has_file(self, sha256: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM reports WHERE sha256 = ?", (sha256,)).fetchone() is not None
+        return self.conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha256,)).fetchone() is not None
 
     def write(self, report: Report, sha256: str) -> WriteResult:
         """Store one parsed report in a single transaction (see the module docstring)."""
@@ -119,7 +125,13 @@ class Store:
                 " status, warning) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(content_hash(report_id, c.table, c.row_key, c.col_key), report_id, c.table, c.row_key, c.row_label,
                   c.col_key, c.col_label, c.value, c.unit, c.raw, c.status, c.warning) for c in report.cells])
-            first = (self.conn.execute("SELECT MAX(id) FROM passages").fetchone()[0] or 0) + 1
+            counter = self.conn.execute("SELECT value FROM counters WHERE name = 'passage_id'").fetchone()
+            first = max(counter[0] if counter else 0, self.conn.execute("SELECT MAX(id) FROM passages").fetchone()[0]
+                        or 0) + 1
+            self.conn.execute("INSERT OR REPLACE INTO counters (name, value) VALUES ('passage_id', ?)",
+                              (first + len(passage_rows),))
+            self.conn.execute("INSERT OR REPLACE INTO files (sha256, source, report_id, ingested_at) VALUES (?,?,?,?)",
+                              (sha256, report.source, report_id, time.time()))
             self.conn.executemany(
                 "INSERT INTO passages (id, hash, report_id, kind, section_key, section, ord, start, end, text)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?)",

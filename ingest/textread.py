@@ -24,21 +24,28 @@ def decode_text(data: bytes, source: str) -> str:
     """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK; reject binary data."""
     if not data.strip():
         raise ReadError(f"{source}：文件是空的，没有可读的内容。")
+    binary = ReadError(f"{source}：看起来是二进制文件，不是文本；请上传 .txt .md .html .docx 或 .pdf 格式的年度报告。")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        text = data.decode("utf-16", errors="replace")
     else:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ReadError(f"{source}：无法识别文字编码（不是 UTF-8 或 GBK/GB18030 文本），请另存为 UTF-8 后重试。")
+        head = data[:20000]
+        if b"\x00" in head or sum(1 for b in head if b < 32 and b not in b"\t\n\r\f") > len(head) * 0.01:
+            raise binary
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            if e.start >= len(data) - 3 and e.reason == "unexpected end of data":
+                text = data[:e.start].decode("utf-8-sig")  # cut inside its last character: a truncated file
+            else:
+                try:
+                    text = data.decode("gb18030")
+                except UnicodeDecodeError:
+                    raise ReadError(f"{source}：无法识别文字编码（不是 UTF-8 或 GBK/GB18030 文本），"
+                                    "请另存为 UTF-8 后重试。") from None
     sample = text[:20000]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
     if "\x00" in sample or controls > len(sample) * 0.01:
-        raise ReadError(f"{source}：看起来是二进制文件，不是文本；请上传 .txt .md .html .docx 或 .pdf 格式的年度报告。")
+        raise binary
     return text
 
 
@@ -77,11 +84,9 @@ def text_to_document(text: str, source: str, title_hint: str | None = None) -> D
             blocks.append(Table(tuple(rows)))
             rows.clear()
 
-    def next_nonblank(i: int) -> str | None:
-        for later in lines[i + 1:]:
-            if later.strip():
-                return later
-        return None
+    next_line: list[str | None] = [None] * (len(lines) + 1)  # the next non-blank line after each line
+    for i in range(len(lines) - 1, -1, -1):
+        next_line[i] = lines[i + 1] if i + 1 < len(lines) and lines[i + 1].strip() else next_line[i + 1]
 
     for i, line in enumerate(lines):
         if "\t" in line:
@@ -108,14 +113,14 @@ def text_to_document(text: str, source: str, title_hint: str | None = None) -> D
             last_was_cell = False
             continue
         if not line.strip():
-            if not _continues_after_blank(lines, i):
+            if not _continues_after_blank(next_line[i]):
                 close_group()
             last_was_cell = False
             continue
         if group is not None and last_was_cell and len(line.strip()) <= 20 and "。" not in line:
             group[-1] = group[-1] + line.strip()  # a cell that wrapped onto the next line
             continue
-        following = next_nonblank(i)
+        following = next_line[i]
         if (rows or group is not None) and len(line.strip()) <= 8 and following is not None \
                 and following.startswith("\t") and "。" not in line:
             if group is None:
@@ -131,12 +136,9 @@ def text_to_document(text: str, source: str, title_hint: str | None = None) -> D
     return Document(tuple(blocks), source, title_hint)
 
 
-def _continues_after_blank(lines: list[str], i: int) -> bool:
+def _continues_after_blank(later: str | None) -> bool:
     """True where a blank line sits inside one cell: the next line is a short, untabbed label fragment."""
-    for later in lines[i + 1:]:
-        if later.strip():
-            return "\t" not in later and len(later.strip()) <= 8 and "。" not in later
-    return False
+    return later is not None and "\t" not in later and len(later.strip()) <= 8 and "。" not in later
 
 
 def _is_indented_paragraph(text: str) -> bool:

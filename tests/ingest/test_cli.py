@@ -1,0 +1,350 @@
+"""``python -m ingest`` as a new user meets it: bad files next to a good one, ``check``, ``--help``.
+
+Every bad file must give exactly one line starting with ✗ and exit status 1, while the good file is stored,
+nothing stored before changes, and a second run reports every stored file unchanged.
+"""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ingest.cli import main
+from tests.ingest.conftest import (QIAOTOUHU, ZUOJIAZHUANG, dump_database, report_rows, sample_path,
+                                   sample_text)
+
+WANGJIA = "003"  # 重庆市渝北区人民政府王家街道办事处 2019
+
+
+@pytest.fixture(autouse=True)
+def no_config_from_the_environment(monkeypatch):
+    monkeypatch.delenv("NIANBAO_CONFIG", raising=False)
+    monkeypatch.delenv("NIANBAO_ADMIN_IDS", raising=False)
+
+
+@dataclass
+class Workspace:
+    config: Path
+    reports: Path  # the folder a user points the command at: one good sample in it
+    good: Path
+    earlier: Path  # a folder ingested before: 左家庄街道 2019
+    database: Path
+
+
+@dataclass
+class Run:
+    status: int
+    lines: list[str]
+    err: str
+
+    def about(self, name: str) -> list[str]:
+        return [line for line in self.lines if name in line]
+
+
+@pytest.fixture
+def workspace(tmp_path, write_config) -> Workspace:
+    config = write_config(tmp_path)
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    good = reports / sample_path(QIAOTOUHU).name
+    shutil.copy(sample_path(QIAOTOUHU), good)
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    shutil.copy(sample_path(ZUOJIAZHUANG), earlier)
+    return Workspace(config, reports, good, earlier, tmp_path / "db" / "nianbao.sqlite")
+
+
+@pytest.fixture
+def run(capsys, workspace):
+    """``python -m ingest --config … --quiet --no-index ARGS`` (the vector index step has its own test below)."""
+    def run(*args: str | Path) -> Run:
+        status = main(["--config", str(workspace.config), "--quiet", "--no-index", *map(str, args)])
+        captured = capsys.readouterr()
+        assert "Traceback" not in captured.out + captured.err
+        return Run(status, captured.out.splitlines(), captured.err)
+
+    return run
+
+
+def _report_id(database: Path, body: str) -> str:
+    conn = sqlite3.connect(database)
+    try:
+        return conn.execute("SELECT id FROM reports WHERE body = ?", (body,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _bodies(database: Path) -> set[str]:
+    conn = sqlite3.connect(database)
+    try:
+        return {row[0] for row in conn.execute("SELECT body FROM reports")}
+    finally:
+        conn.close()
+
+
+def _assert_one_failure(workspace: Workspace, run, bad: Path, message: str, *explicit: Path) -> None:
+    """The whole contract for one bad file next to a good one (see the module docstring)."""
+    assert run(workspace.earlier).status == 0
+    earlier_id = _report_id(workspace.database, "左家庄街道")
+    earlier_rows = report_rows(workspace.database, earlier_id)
+
+    first = run(workspace.reports, *explicit)
+    assert first.status == 1
+    (line,) = first.about(bad.name)
+    assert line.startswith("✗ ")
+    assert message in line
+    (good,) = first.about(workspace.good.name)
+    assert good.startswith("✓ ") and good.endswith("[新增]")
+    assert first.lines[-1].startswith("完成：新增 1，替换 0，未变 0，失败 1。")
+    assert _bodies(workspace.database) == {"左家庄街道", "桥头胡街道"}
+    assert report_rows(workspace.database, earlier_id) == earlier_rows
+    after_first = dump_database(workspace.database)
+
+    second = run(workspace.reports, workspace.earlier, *explicit)
+    assert second.status == 1
+    (line,) = second.about(bad.name)
+    assert line.startswith("✗ ") and message in line
+    for stored in (workspace.good.name, sample_path(ZUOJIAZHUANG).name):
+        (line,) = second.about(stored)
+        assert line == f"· {stored}：已入库，内容未变"
+    assert second.lines[-1].startswith("完成：新增 0，替换 0，未变 2，失败 1。")
+    assert dump_database(workspace.database) == after_first
+
+
+PNG_JUNK = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(3).randbytes(8192)  # a picture renamed .txt
+NOT_A_REPORT = "会议通知\n请各科室负责人于周五下午三点到三楼会议室参加安全生产工作会议。\n办公室\n"
+
+BAD_FILES = {
+    "empty": ("empty.txt", lambda: b"", "文件是空的"),
+    "binary junk": ("photo.txt", lambda: PNG_JUNK, "photo.txt："),
+    "no report": ("notes.txt", lambda: NOT_A_REPORT.encode("utf-8"), "不是政府信息公开工作年度报告"),
+    "cut off": ("wangjia_cut.txt",
+                lambda: sample_text(WANGJIA)[: int(len(sample_text(WANGJIA)) * 0.35)].encode("utf-8"), "被截断"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES), ids=list(BAD_FILES))
+def test_bad_file_next_to_a_good_one(workspace, run, case):
+    name, content, message = BAD_FILES[case]
+    bad = workspace.reports / name
+    bad.write_bytes(content())
+    _assert_one_failure(workspace, run, bad, message)
+
+
+def test_binary_junk_says_it_is_not_text(workspace, run):
+    bad = workspace.reports / "photo.txt"
+    bad.write_bytes(PNG_JUNK)
+    (line,) = run(workspace.reports).about(bad.name)
+    assert "二进制" in line
+
+
+def test_unsupported_suffix_passed_explicitly(workspace, run):
+    bad = workspace.reports / "report.xlsx"
+    bad.write_bytes(b"PK\x03\x04" + bytes(100))
+    _assert_one_failure(workspace, run, bad, "不支持的文件类型 .xlsx", bad)
+
+
+def test_unsupported_file_in_a_folder_is_not_picked_up(workspace, run):
+    (workspace.reports / "report.xlsx").write_bytes(b"PK\x03\x04" + bytes(100))
+    result = run(workspace.reports)
+    assert result.status == 0
+    assert result.about("report.xlsx") == []
+
+
+def test_unreadable_file(workspace, run):
+    bad = workspace.reports / "locked.txt"
+    bad.write_bytes(sample_path(WANGJIA).read_bytes())
+    bad.chmod(0)
+    try:
+        if os.access(bad, os.R_OK):
+            pytest.skip("running as root: chmod 000 does not stop reading (see test_unreadable_file_simulated)")
+        _assert_one_failure(workspace, run, bad, "无法读取文件")
+    finally:
+        bad.chmod(0o644)
+
+
+def test_unreadable_file_simulated(workspace, run, monkeypatch):
+    """The same contract where chmod cannot stop the reader (root): the read raises PermissionError."""
+    bad = workspace.reports / "locked.txt"
+    bad.write_bytes(sample_path(WANGJIA).read_bytes())
+    read_bytes = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path.name == bad.name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    _assert_one_failure(workspace, run, bad, "locked.txt：无法读取文件（Permission denied），请检查文件权限。")
+
+
+def test_gbk_file_is_stored(workspace, run):
+    gbk = workspace.reports / "wangjia_gbk.txt"
+    gbk.write_bytes(sample_text(WANGJIA).encode("gbk"))
+    first = run(workspace.reports)
+    assert first.status == 0
+    (line,) = first.about(gbk.name)
+    assert line.startswith(f"✓ {gbk.name}：王家街道 2019年 2019版格式") and line.endswith("[新增]")
+    assert _bodies(workspace.database) == {"王家街道", "桥头胡街道"}
+    second = run(workspace.reports)
+    assert second.status == 0
+    assert all(line.startswith("· ") for line in second.lines[:-1]) and len(second.lines) == 3
+
+
+@pytest.mark.slow
+def test_fifty_megabyte_text_file(workspace, run, capsys):
+    big = workspace.reports / "huge.txt"
+    chunk = sample_path(ZUOJIAZHUANG).read_bytes()
+    with big.open("wb") as out:
+        for _ in range(50 * 1024 * 1024 // len(chunk) + 1):
+            out.write(chunk)
+    assert big.stat().st_size >= 50 * 1024 * 1024
+    started = time.perf_counter()
+    _assert_one_failure(workspace, run, big, "超过")
+    with capsys.disabled():
+        print(f"\n50 MB file: three ingest runs took {time.perf_counter() - started:.1f} s")
+
+
+def test_missing_path_is_one_line(workspace, run):
+    result = run(workspace.reports, workspace.reports / "nope.txt")
+    assert result.status == 1
+    (line,) = result.about("nope.txt")
+    assert line.startswith("✗ ") and "找不到这个文件或文件夹" in line
+    assert _bodies(workspace.database) == {"桥头胡街道"}
+
+
+def test_folder_without_reports(workspace, run, tmp_path):
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    (empty / "readme.xlsx").write_bytes(b"x")
+    result = run(empty)
+    assert result.status == 1
+    assert result.lines == [f"{empty} 里没有报告文件（支持 .txt .md .html .htm .docx .pdf）。"]
+
+
+def test_default_paths_come_from_the_config_file_folder(workspace, run, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = run()
+    assert result.status == 0
+    assert result.lines[0].startswith(f"✓ {workspace.good.name}：桥头胡街道 2020年")
+    assert workspace.database.exists()
+    assert list(elsewhere.iterdir()) == []
+    assert str(workspace.database) in result.lines[-1]
+
+
+@pytest.mark.slow  # imports sentence-transformers to try the model
+def test_index_step_adds_one_line_and_keeps_the_status(tmp_path, write_config, workspace, capsys):
+    """Without --no-index, ingest also updates the vector index; a model that cannot load must not fail it."""
+    config = write_config(extra=f'[index]\nmodel = "{tmp_path / "no-such-model"}"\n')
+    assert main(["--config", str(config), "--quiet"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"✓ {workspace.good.name}")
+    assert lines[1].startswith("完成：新增 1，")
+    assert len(lines) == 3 and "no-such-model" in lines[2]
+    assert main(["--config", str(config), "--quiet"]) == 0  # nothing new: no index step, no extra line
+    assert capsys.readouterr().out.splitlines()[-1].startswith("完成：新增 0，替换 0，未变 1，失败 0。")
+
+
+def test_config_from_the_environment(workspace, capsys, monkeypatch):
+    monkeypatch.setenv("NIANBAO_CONFIG", str(workspace.config))
+    assert main(["--quiet", "--no-index"]) == 0
+    assert capsys.readouterr().out.startswith(f"✓ {workspace.good.name}")
+    assert workspace.database.exists()
+
+
+@pytest.mark.parametrize("config_text, message", [
+    ('[paths]\nreprots = "reports"\n', "reprots"),
+    ("[nonsense]\n", "[nonsense]"),
+    ("[paths\n", "TOML"),
+])
+def test_bad_config_is_one_line_on_stderr(tmp_path, capsys, config_text, message):
+    config = tmp_path / "bad.toml"
+    config.write_text(config_text, encoding="utf-8")
+    assert main(["--config", str(config)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("错误：") and message in captured.err
+    assert len(captured.err.strip().splitlines()) == 1
+
+
+def test_missing_config_file(tmp_path, capsys):
+    assert main(["--config", str(tmp_path / "nope.toml")]) == 2
+    assert "找不到配置文件" in capsys.readouterr().err
+
+
+# --- check ----------------------------------------------------------------------------------------------------
+ZUOJIAZHUANG_FINDINGS = [
+    f"左家庄街道 2019 表三（四）1.本机关不掌握相关政府信息：总计 1 ≠ 各列之和 0    〔{sample_path(ZUOJIAZHUANG).name}〕",
+    f"左家庄街道 2019 表三（自然人列）：（七）总计 3 ≠ 各项办理结果之和 2    〔{sample_path(ZUOJIAZHUANG).name}〕",
+]
+
+
+def test_check_lists_the_findings(workspace, run, capsys):
+    run(workspace.earlier, workspace.reports)
+    assert main(["check", "--config", str(workspace.config)]) == 0
+    assert capsys.readouterr().out.splitlines() == ZUOJIAZHUANG_FINDINGS + ["共 2 条。"]
+    assert main(["check", "--config", str(workspace.config), "左家庄街道", "2019"]) == 0
+    assert capsys.readouterr().out.splitlines() == ZUOJIAZHUANG_FINDINGS + ["共 2 条。"]
+    assert main(["check", "--config", str(workspace.config), "左家庄街道", "2020"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["左家庄街道 2020：没有发现勾稽关系问题。"]
+    assert main(["check", "--config", str(workspace.config), "桥头胡街道"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["桥头胡街道：没有发现勾稽关系问题。"]
+
+
+def test_check_without_a_database(workspace, capsys):
+    assert main(["check", "--config", str(workspace.config)]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert "还没有数据库" in line and "python -m ingest" in line
+    assert not workspace.database.exists()
+
+
+def test_check_year_must_be_a_number(workspace, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["check", "--config", str(workspace.config), "左家庄街道", "去年"])
+    assert exited.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_check_after_the_config_option(workspace, run, capsys):
+    run(workspace.earlier)
+    assert main(["--config", str(workspace.config), "check"]) == 0
+    assert capsys.readouterr().out.splitlines() == ZUOJIAZHUANG_FINDINGS + ["共 2 条。"]
+
+
+# --- help -----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("argv", [["--help"], ["-h"], ["check", "--help"]])
+def test_help_has_examples(capsys, argv):
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert "示例" in out
+    assert "python -m ingest check" in out
+
+
+# --- known problems -------------------------------------------------------------------------------------------
+def test_cut_off_before_any_table_says_so_plainly(workspace, run):
+    bad = workspace.reports / "qiaotouhu_cut.txt"
+    text = sample_text(QIAOTOUHU)
+    bad.write_text(text[: int(len(text) * 0.35)], encoding="utf-8")
+    (line,) = run(workspace.reports).about(bad.name)
+    assert "被截断" in line
+    assert "只找到任何统计表" not in line
+
+
+def test_two_versions_of_one_report_in_a_folder_settle(workspace, run):
+    (workspace.reports / "qiaotouhu_gbk.txt").write_bytes(sample_text(QIAOTOUHU).encode("gbk"))
+    first = run(workspace.reports)
+    assert first.status == 0
+    after_first = dump_database(workspace.database)
+    second = run(workspace.reports)
+    assert all(not line.startswith("✓") for line in second.lines)
+    assert dump_database(workspace.database) == after_first

@@ -1,0 +1,174 @@
+"""The SQLite store: re-ingesting is a no-op, a new file replaces the old report, a failed write changes nothing,
+and the FTS5 row id of a passage is its passages.id (the id the vector index uses too)."""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from ingest import store as store_module
+from ingest.pipeline import ingest_file
+from ingest.report import parse_bytes
+from ingest.store import Store
+from ingest.tokenize import tokenize
+from tests.ingest.conftest import (QIAOTOUHU, ZUOJIAZHUANG, dump_database, report_rows, sample_path, sample_text,
+                                   shift_years)
+
+
+def _copy(tmp_path: Path, number: str, name: str | None = None) -> Path:
+    path = tmp_path / (name or sample_path(number).name)
+    path.write_bytes(sample_path(number).read_bytes())
+    return path
+
+
+def _edited_qiaotouhu(tmp_path: Path) -> Path:
+    """Another file for 桥头胡街道 2020: the same tables, a corrected sentence in section 六."""
+    path = tmp_path / "qiaotouhu_corrected.txt"
+    path.write_text(sample_text(QIAOTOUHU).replace("无其他需要报告事项。", "本年度无其他需要报告的事项。"),
+                    encoding="utf-8")
+    return path
+
+
+def _ids(conn: sqlite3.Connection, sql: str, *args) -> set:
+    return {row[0] for row in conn.execute(sql, args)}
+
+
+def test_same_file_twice_is_a_no_op(store, tmp_path):
+    path = _copy(tmp_path, QIAOTOUHU)
+    first = ingest_file(path, store)
+    assert first.status == "added"
+    counts, before = store.counts(), dump_database(store.path)
+    assert counts["reports"] == 1 and counts["cells"] == len(first.report.cells)
+    assert counts["passages"] == len(first.report.passages)
+    assert ingest_file(path, store).status == "unchanged"
+    # also when the parse reaches Store.write directly
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert store.write(first.report, sha256).status == "unchanged"
+    assert store.counts() == counts
+    assert dump_database(store.path) == before
+
+
+def test_same_bytes_under_another_name_is_a_no_op(store, tmp_path):
+    ingest_file(_copy(tmp_path, QIAOTOUHU), store)
+    before = dump_database(store.path)
+    assert ingest_file(_copy(tmp_path, QIAOTOUHU, "renamed.txt"), store).status == "unchanged"
+    assert dump_database(store.path) == before
+
+
+def test_new_file_for_the_same_body_and_year_replaces_the_old(store, tmp_path):
+    old = ingest_file(_copy(tmp_path, QIAOTOUHU), store)
+    other = ingest_file(_copy(tmp_path, ZUOJIAZHUANG), store)  # another body: must stay as it is
+    other_id = store.conn.execute("SELECT id FROM reports WHERE body = '左家庄街道'").fetchone()[0]
+    other_rows = report_rows(store.path, other_id)
+    old_id = store.conn.execute("SELECT id FROM reports WHERE body = '桥头胡街道'").fetchone()[0]
+
+    new = ingest_file(_edited_qiaotouhu(tmp_path), store)
+    assert (new.status, new.replaced_source) == ("replaced", old.path.name)
+    reports = store.reports()
+    assert sorted((r["body"], r["year"], r["source"]) for r in reports) == [
+        ("左家庄街道", 2019, other.path.name), ("桥头胡街道", 2020, "qiaotouhu_corrected.txt")]
+    conn = store.conn
+    for table in ("reports", "cells", "passages", "findings"):
+        column = "id" if table == "reports" else "report_id"
+        assert conn.execute(f"SELECT count(*) FROM {table} WHERE {column} = ?", (old_id,)).fetchone()[0] == 0, table
+    assert store.counts()["cells"] == len(new.report.cells) + len(other.report.cells)
+    assert store.counts()["passages"] == len(new.report.passages) + len(other.report.passages)
+    # no FTS row without its passage, none missing
+    assert _ids(conn, "SELECT rowid FROM passages_fts") == _ids(conn, "SELECT id FROM passages")
+    assert conn.execute("SELECT count(*) FROM passages_fts").fetchone()[0] == store.counts()["passages"]
+    assert conn.execute("SELECT count(*) FROM passages WHERE text LIKE '%无其他需要报告事项。%'").fetchone()[0] == 0
+    assert report_rows(store.path, other_id) == other_rows
+
+
+def test_passage_fts_rowid_is_the_passage_id(store, tmp_path):
+    for number in (QIAOTOUHU, ZUOJIAZHUANG):
+        ingest_file(_copy(tmp_path, number), store)
+    rows = store.conn.execute(
+        "SELECT p.id, p.text, r.body, p.section, f.rowid, f.tokens FROM passages p JOIN reports r ON r.id = p.report_id"
+        " LEFT JOIN passages_fts f ON f.rowid = p.id").fetchall()
+    assert len(rows) == store.counts()["passages"] > 0
+    for passage_id, text, body, section, fts_rowid, tokens in rows:
+        assert fts_rowid == passage_id
+        indexed = set(tokens.split())
+        assert set(tokenize(text)) <= indexed  # the passage is findable by its own words
+        assert body in indexed  # and by its body's name, kept whole
+
+
+def test_fts_finds_chinese_terms_in_the_right_passages(store, tmp_path):
+    ingest_file(_copy(tmp_path, QIAOTOUHU), store)
+    conn = store.conn
+    hits = _ids(conn, "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?", '"领导小组"')
+    assert hits
+    assert hits == _ids(conn, "SELECT id FROM passages WHERE text LIKE '%领导小组%' OR section LIKE '%领导小组%'")
+    body_hits = _ids(conn, "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?", '"桥头胡街道"')
+    assert body_hits == _ids(conn, "SELECT id FROM passages")  # every passage is indexed with its body's name
+
+
+def _fail(*args, **kwargs):
+    raise sqlite3.OperationalError("disk I/O error (injected)")
+
+
+@pytest.mark.parametrize("inside", ["_insert_findings", "_recheck_years"])
+def test_failed_write_of_a_new_report_leaves_the_store_as_it_was(store, tmp_path, monkeypatch, inside):
+    ingest_file(_copy(tmp_path, ZUOJIAZHUANG), store)
+    before = dump_database(store.path)
+    monkeypatch.setattr(Store, inside, _fail)
+    path = _copy(tmp_path, QIAOTOUHU)
+    with pytest.raises(sqlite3.OperationalError, match="injected"):
+        store.write(parse_bytes(path.read_bytes(), path.name), hashlib.sha256(path.read_bytes()).hexdigest())
+    assert dump_database(store.path) == before
+    monkeypatch.undo()
+    assert ingest_file(path, store).status == "added"  # and the store still works
+
+
+def test_failed_replacement_keeps_the_old_report(store, tmp_path, monkeypatch):
+    ingest_file(_copy(tmp_path, QIAOTOUHU), store)
+    ingest_file(_copy(tmp_path, ZUOJIAZHUANG), store)
+    before = dump_database(store.path)
+    # _insert_findings runs after the old report's rows were deleted and the new ones inserted
+    monkeypatch.setattr(Store, "_insert_findings", _fail)
+    path = _edited_qiaotouhu(tmp_path)
+    with pytest.raises(sqlite3.OperationalError, match="injected"):
+        store.write(parse_bytes(path.read_bytes(), path.name), hashlib.sha256(path.read_bytes()).hexdigest())
+    assert dump_database(store.path) == before
+
+
+def test_failed_cross_year_recheck_changes_nothing(store, tmp_path, monkeypatch):
+    ingest_file(_copy(tmp_path, QIAOTOUHU), store)  # 桥头胡街道 2020
+    before = dump_database(store.path)
+    calls = []
+
+    def check_then_fail(*args):
+        calls.append(args)
+        raise sqlite3.IntegrityError("constraint failed (injected)")
+
+    monkeypatch.setattr(store_module, "check_across_years", check_then_fail)
+    year_2019 = tmp_path / "qiaotouhu_2019.txt"
+    year_2019.write_text(shift_years(sample_text(QIAOTOUHU), -1), encoding="utf-8")
+    with pytest.raises(sqlite3.IntegrityError, match="injected"):
+        data = year_2019.read_bytes()
+        store.write(parse_bytes(data, year_2019.name), hashlib.sha256(data).hexdigest())
+    assert calls  # the failure came from inside the transaction, with both years written
+    assert dump_database(store.path) == before
+
+
+def test_store_reopens_with_its_data(tmp_path):
+    database = tmp_path / "db" / "n.sqlite"
+    with Store(database) as first:
+        ingest_file(_copy(tmp_path, QIAOTOUHU), first)
+        counts = first.counts()
+    before = dump_database(database)
+    with Store(database) as again:
+        assert again.counts() == counts
+        assert again.conn.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION
+    assert dump_database(database) == before
+
+
+def test_cells_read_back_as_parsed(store, tmp_path):
+    outcome = ingest_file(_copy(tmp_path, ZUOJIAZHUANG), store)
+    report_id = store.conn.execute("SELECT id FROM reports").fetchone()[0]
+    assert sorted(store.cells(report_id), key=repr) == sorted(outcome.report.cells, key=repr)
+    assert [f.message for _, f in store.findings("左家庄街道", 2019)] == [f.message for f in outcome.report.findings]
+    assert store.findings("左家庄街道", 2020) == []
