@@ -87,9 +87,11 @@ def rebuild_all(config: Config, service: Answerer | None,
     outcomes = []
     try:
         with Store(tmp) as store:
-            for i, path in enumerate(files, 1):
-                outcomes.append(ingest_file(path, store))
-                on_progress(i, len(files))
+            with store.batch() as done:
+                for i, path in enumerate(files, 1):
+                    outcomes.append(ingest_file(path, store))
+                    done()
+                    on_progress(i, len(files))
             counts = store.counts()
         embedder = service.embedder if service is not None else None
         if embedder is not None:

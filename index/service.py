@@ -8,7 +8,6 @@ from pathlib import Path
 
 from ingest.config import Config
 from ingest.errors import IndexMismatchError
-from ingest.tokenize import add_words
 
 from .aggregate import aggregate_answer
 from .dense import DenseIndex, Embedder, load_embedder, read_meta
@@ -41,7 +40,6 @@ class Answerer:
             self.notices.append(W.NO_REPORTS)
             return
         self.gazetteer = Gazetteer(Tables(self._conn()).bodies())
-        add_words(alias for alias in self.gazetteer.alias_to_bodies)
         self.embedder: Embedder | None = None
         self.dense: DenseIndex | None = None
         if dense:

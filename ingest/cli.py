@@ -88,11 +88,14 @@ def run_ingest(args: argparse.Namespace) -> int:
     counts["failed"] = len(failed)
     with Store(config.paths.database) as store:
         bar = tqdm(files, unit="份", desc="入库", disable=args.quiet or not sys.stderr.isatty(), leave=False)
-        for path in bar:
-            outcome = ingest_file(path, store)
-            counts[outcome.status] += 1
-            for line in [summary_line(outcome)] + [f"    ! {w}" for w in (outcome.report.warnings if outcome.report else ())][:6]:
-                bar.write(line)
+        with store.batch() as done:
+            for path in bar:
+                outcome = ingest_file(path, store)
+                done()
+                counts[outcome.status] += 1
+                warnings = [f"    ! {w}" for w in (outcome.report.warnings if outcome.report else ())]
+                for line in [summary_line(outcome)] + warnings[:6]:
+                    bar.write(line)
         totals = store.counts()
     print(f"完成：新增 {counts['added']}，替换 {counts['replaced']}，未变 {counts['unchanged']}，失败 {counts['failed']}。"
           f"库中共 {totals['reports']} 份报告、{totals['cells']} 个单元格、{totals['passages']} 段文本、"

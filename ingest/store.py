@@ -11,6 +11,8 @@ import hashlib
 import json
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import sqlite_utils
 
 from .checks import check_across_years
 from .model import Cell, Finding, Report
-from .tokenize import add_words, tokenize
+from .tokenize import tokenize
 
 __all__ = ["Store", "WriteResult", "content_hash", "SCHEMA_VERSION"]
 
@@ -46,7 +48,8 @@ class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        # autocommit mode: transactions are explicit (a savepoint per report, see write and batch)
+        self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30, isolation_level=None)
         self.conn.execute("PRAGMA foreign_keys=ON")
         # The store is derived data (rebuilt from the report files by /reindex or a fresh ingest): fewer fsyncs.
         # Each report is still one atomic transaction through the rollback journal.
@@ -95,7 +98,6 @@ class Store:
                           "tokenize='unicode61 remove_diacritics 0')")
         self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 'row')")
         self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        self.conn.commit()
 
     # --- writing --------------------------------------------------------------------------------------------
     def has_file(self, sha256: str) -> bool:
@@ -106,10 +108,9 @@ class Store:
         report_id = content_hash(sha256, report.body, str(report.year))
         if self.has_file(sha256):
             return WriteResult("unchanged", report_id)
-        add_words([report.body, report.body_full])
         passage_rows = [(content_hash(p.text), p, " ".join(tokenize(f"{report.body}\n{p.section}\n{p.text}")))
                         for p in report.passages]
-        with self.conn:  # one transaction: commit on success, roll back on any error
+        with self._savepoint():  # the whole report, or nothing
             old = self.conn.execute("SELECT id, source FROM reports WHERE body = ? AND year = ?",
                                     (report.body, report.year)).fetchone()
             if old:
@@ -143,6 +144,38 @@ class Store:
             self._insert_findings(report_id, report.findings)
             self._recheck_years(report.body, report.year)
         return WriteResult("replaced" if old else "added", report_id, old[1] if old else None)
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """One report's writes: a transaction of its own, or a savepoint inside a batch (see ``batch``)."""
+        self.conn.execute("SAVEPOINT report")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO report")
+            self.conn.execute("RELEASE report")
+            raise
+        self.conn.execute("RELEASE report")
+
+    @contextmanager
+    def batch(self, every: int = 50) -> Iterator[Callable[[], None]]:
+        """Commit many reports' writes together (a commit costs an fsync). Each report stays all-or-nothing
+        through its savepoint; the yielded function marks a report done and commits every ``every`` reports.
+        On leaving (also on an error or Ctrl-C between reports) what is complete is committed."""
+        self.conn.execute("BEGIN")
+        done = 0
+
+        def tick() -> None:
+            nonlocal done
+            done += 1
+            if done % every == 0:
+                self.conn.execute("COMMIT")
+                self.conn.execute("BEGIN")
+
+        try:
+            yield tick
+        finally:
+            self.conn.execute("COMMIT")
 
     def _delete(self, report_id: str) -> None:
         self.conn.execute("DELETE FROM passages_fts WHERE rowid IN (SELECT id FROM passages WHERE report_id = ?)",

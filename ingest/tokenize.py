@@ -1,18 +1,21 @@
 """The one Chinese tokenizer, used when passages are indexed and when questions are asked.
 
-jieba in search mode (so 政府信息公开 also yields 政府, 信息, 公开), with a user dictionary of the template's
-terms and the body names held in the store. Punctuation and a few function words are dropped; Latin words are
-lower-cased; numbers are kept (a question may ask for "167").
+jieba in search mode (so 政府信息公开 also yields 政府, 信息, 公开), with a fixed user dictionary of the template's
+terms. Punctuation and a few function words are dropped; Latin words are lower-cased; numbers are kept (a question
+may ask for "167").
+
+The dictionary is fixed on purpose: a passage indexed today and a question asked next year must be cut the same
+way, and a dictionary that grew with every ingested body name would cut them differently. Body names are matched
+by the gazetteer and applied as hard filters, so BM25 does not need them as single tokens.
 """
 from __future__ import annotations
 
 import logging
 import re
 import threading
-from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["tokenize", "add_words", "TEMPLATE_TERMS"]
+__all__ = ["tokenize", "TEMPLATE_TERMS"]
 
 TEMPLATE_TERMS = (
     "政府信息公开", "政务公开", "主动公开", "依申请公开", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理",
@@ -26,8 +29,6 @@ _TOKEN = re.compile(r"[\w\u4e00-\u9fff]")
 _BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")  # jieba's own block pattern (re_han_default)
 _lock = threading.Lock()
 _tokenizer = None
-_pending: set[str] = set()
-_added: set[str] = set()
 
 
 def _instance():
@@ -42,29 +43,14 @@ def _instance():
             for term in TEMPLATE_TERMS:
                 tokenizer.add_word(term, freq=20000)
             _tokenizer = tokenizer
-        if _pending:
-            for word in _pending:
-                _tokenizer.add_word(word, freq=50000)
-            _pending.clear()
         return _tokenizer
-
-
-def add_words(words: Iterable[str]) -> None:
-    """Add names (body names and their short forms) to the dictionary so they stay one token."""
-    new = {w for w in words if w and len(w) >= 2} - _added
-    if not new:
-        return
-    with _lock:
-        _pending.update(new)
-        _added.update(new)
-    _block_tokens.cache_clear()  # cached lines may contain a name that is now one token
 
 
 def tokenize(text: str) -> list[str]:
     """Tokens of ``text`` for the lexical index: search-mode jieba, no punctuation, no function words.
 
-    jieba runs without its HMM pass for unknown words: names are in the dictionary (``add_words``), and the HMM
-    pass costs most of the time. Text repeats across reports (section titles, table-row labels, clauses), so tokens
+    jieba runs without its HMM pass for unknown words (it costs most of the time, and guesses words the index and
+    the question might guess differently). Text repeats across reports (section titles, table-row labels, clauses), so tokens
     are cached block by block.
     """
     if not text or not text.strip():
