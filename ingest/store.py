@@ -1,7 +1,7 @@
 """The SQLite store: reports, cells, passages (with their FTS5 token index) and consistency findings.
 
-Ids are content hashes: a report's id is the hash of its file's bytes, so ingesting the same file again is a
-no-op; a different file for the same body and year replaces the old report. Each report is written in one
+Ids are content hashes: a report's id is a hash of its file's bytes (a cell's id is that id with the cell's table,
+row and column keys), so ingesting the same file again is a no-op; a different file for the same body and year replaces the old report. Each report is written in one
 transaction, so a failure leaves the store exactly as it was. A passage's integer row id is also its id in the
 FAISS index and in the FTS5 table.
 """
@@ -19,12 +19,13 @@ from pathlib import Path
 import sqlite_utils
 
 from .checks import check_across_years
+from .errors import NianbaoError
 from .model import Cell, Finding, Report
 from .tokenize import tokenize
 
-__all__ = ["Store", "WriteResult", "content_hash", "SCHEMA_VERSION"]
+__all__ = ["Store", "WriteResult", "StoreVersionError", "content_hash", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def content_hash(*parts: str | bytes) -> str:
@@ -33,6 +34,10 @@ def content_hash(*parts: str | bytes) -> str:
         digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
         digest.update(b"\x1f")
     return digest.hexdigest()[:20]
+
+
+class StoreVersionError(NianbaoError):
+    """The database was written by another version of the schema."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,12 @@ class Store:
 
     # --- schema ---------------------------------------------------------------------------------------------
     def _create(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, SCHEMA_VERSION):
+            self.conn.close()
+            raise StoreVersionError(
+                f"数据库 {self.path} 是旧版本的格式（{version}，现在是 {SCHEMA_VERSION}）；它可以从报告文件重建："
+                f"删除它后重新运行 python -m ingest（报告文件不受影响）。")
         db = self.db
         db["reports"].create({
             "id": str, "sha256": str, "body": str, "body_full": str, "year": int, "title": str, "format": str,
@@ -90,7 +101,7 @@ class Store:
         db["findings"].create({
             "id": str, "report_id": str, "rule": str, "message": str, "cells": str,
         }, pk="id", foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
-        for table, columns in (("reports", ["body", "year"]), ("cells", ["report_id"]), ("cells", ["row_key", "col_key"]),
+        for table, columns in (("reports", ["body", "year"]), ("cells", ["report_id", "tbl", "row_key"]),
                                ("passages", ["report_id"]), ("passages", ["hash"]), ("findings", ["report_id"])):
             db[table].create_index(columns, if_not_exists=True, unique=(table == "reports"))
         # tokens: jieba tokens of the passage; tags: r<report id> and k<kind>, so filters run inside FTS5
@@ -124,7 +135,7 @@ class Store:
             self.conn.executemany(
                 "INSERT INTO cells (id, report_id, tbl, row_key, row_label, col_key, col_label, value, unit, raw,"
                 " status, warning) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(content_hash(report_id, c.table, c.row_key, c.col_key), report_id, c.table, c.row_key, c.row_label,
+                [(f"{report_id}/{c.table}/{c.row_key}/{c.col_key}", report_id, c.table, c.row_key, c.row_label,
                   c.col_key, c.col_label, c.value, c.unit, c.raw, c.status, c.warning) for c in report.cells])
             counter = self.conn.execute("SELECT value FROM counters WHERE name = 'passage_id'").fetchone()
             first = max(counter[0] if counter else 0, self.conn.execute("SELECT MAX(id) FROM passages").fetchone()[0]

@@ -174,3 +174,14 @@ def test_cells_read_back_as_parsed(store, tmp_path):
     assert sorted(store.cells(report_id), key=repr) == sorted(outcome.report.cells, key=repr)
     assert [f.message for _, f in store.findings("左家庄街道", 2019)] == [f.message for f in outcome.report.findings]
     assert store.findings("左家庄街道", 2020) == []
+
+
+def test_a_database_of_another_schema_version_asks_for_a_rebuild(tmp_path):
+    from ingest.store import SCHEMA_VERSION, StoreVersionError
+
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION - 1}")
+    conn.close()
+    with pytest.raises(StoreVersionError, match="python -m ingest"):
+        Store(path)
