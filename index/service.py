@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ingest.config import Config
 from ingest.errors import IndexMismatchError
+from ingest.store import SCHEMA_VERSION
 
 from .aggregate import aggregate_answer
 from .dense import DenseIndex, Embedder, load_embedder, read_meta
@@ -38,6 +39,11 @@ class Answerer:
         self.ready = self.database.exists()
         if not self.ready:
             self.notices.append(W.NO_REPORTS)
+            return
+        version = self._conn().execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            self.ready = False
+            self.notices.append(W.OLD_STORE.format(path=self.database))
             return
         self.gazetteer = Gazetteer(Tables(self._conn()).bodies())
         self.embedder: Embedder | None = None
@@ -86,7 +92,7 @@ class Answerer:
         if not question.strip():
             return Answer(question, "none", W.EMPTY)
         if not self.ready:
-            return Answer(question, "none", W.NO_REPORTS)
+            return Answer(question, "none", self.notices[0] if self.notices else W.NO_REPORTS)
         tables = Tables(self._conn())
         query = parse_question(question, self.gazetteer)
         warnings = [W.TRUNCATED.format(n=MAX_QUESTION_CHARS)] if len(question) > MAX_QUESTION_CHARS else []

@@ -15,6 +15,7 @@ class W:
     SUGGEST = "您是不是要问“{body}”？"
     NO_YEAR = "没有找到{body}{year}年的年度报告（已收录：{years}）。"
     NO_REPORTS = "库里还没有任何年度报告；请先运行 python -m ingest。"
+    OLD_STORE = "数据库 {path} 是旧版本的格式；删除它后重新运行 python -m ingest 即可重建（报告文件不受影响）。"
     NEWEST_YEAR = "问题没有指明年份，按{body}最新的 {year} 年报告回答。"
     LATEST_YEAR_ALL = "问题没有指明年份，按库中最新的 {year} 年报告汇总。"
     FUZZY = "按“{body}”理解（问题里的名称有一字之差）。"
