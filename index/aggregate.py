@@ -4,12 +4,14 @@ from __future__ import annotations
 from ingest.checks import fmt_number
 
 from .model import Answer, Citation, Query, ReportRef
-from .numeric import Reading, Tables, _is_money, column_keys, read_measure, shown
+from .numeric import Reading, Tables, _is_money, column_keys, read_measures, shown
 from .wording import W
 
 __all__ = ["aggregate_answer"]
 
 
+MAX_LISTED = 30  # parts named in an answer's text
+MAX_CITED = 50  # citations attached (the first ones in the answer's order)
 _IN_WAN = {"万元": 1.0, "元": 0.0001, "亿元": 10000.0}  # money units, as 万元
 
 
@@ -33,7 +35,7 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
     assert measure is not None
     _, column_label = column_keys(query, measure)
     label = measure.label + (f"（{column_label}）" if column_label else "")
-    readings = [read_measure(tables, report, measure, query) for report in reports]
+    readings = read_measures(tables, reports, measure, query)
     good = [r for r in readings if r.status == "ok"]
     skipped = [r for r in readings if r.status != "ok"]
     if skipped:
@@ -56,6 +58,13 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
                         "比较时按万元折算。")
     scope = f"各{query.scope}" if query.scope else "各机关"
     fmt = lambda r: f"{r.report.body} {shown(r.value, r.unit, money)}"  # noqa: E731
+
+    def listed(rows: list[Reading], numbered: bool = False) -> str:
+        """The first ``MAX_LISTED`` parts, then how many more: a sum over thousands of reports stays readable."""
+        parts = [f"{i}. {fmt(r)}" if numbered else fmt(r) for i, r in enumerate(rows[:MAX_LISTED], 1)]
+        more = f"……等共 {len(rows)} 份" if len(rows) > MAX_LISTED else ""
+        return ("；" if numbered else "，").join(parts) + more
+
     operation = query.operation
     org = None
     if operation in ("max", "min", "rank"):
@@ -66,14 +75,13 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
             warnings.append("并列：" + "、".join(r.report.body for r in ties))
         if operation == "rank":
             shown_rows = ordered[: query.top] if query.top else ordered
-            parts = "；".join(f"{i}. {fmt(r)}" for i, r in enumerate(shown_rows, 1))
-            text = W.AGG_RANK.format(year=year, scope=scope, label=label, parts=parts)
+            text = W.AGG_RANK.format(year=year, scope=scope, label=label, parts=listed(shown_rows, numbered=True))
             good = shown_rows
         else:
             template = W.AGG_MAX if operation == "max" else W.AGG_MIN
             text = template.format(year=year, scope=scope, label=label, body=top.report.body,
                                    value=shown(top.value, top.unit, money), unit_scope=query.scope or "机关",
-                                   parts="，".join(fmt(r) for r in ordered))
+                                   parts=listed(ordered))
         value, org = top.value, top.report.body
     elif operation == "compare":
         text = W.AGG_COMPARE.format(label=label, parts="；".join(f"{r.report.body}{r.report.year}年 "
@@ -91,6 +99,6 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
         else:
             value = sum(r.value for r in good)
             text = W.AGG_SUM.format(year=year, scope=scope, label=label, value=shown(value, unit, money), n=len(good),
-                                    parts="，".join(fmt(r) for r in good))
+                                    parts=listed(good))
     return Answer(question, "aggregate", text, value, unit, org, year if isinstance(year, int) else None,
-                  tuple(_citation(r) for r in good), tuple(warnings))
+                  tuple(_citation(r) for r in good[:MAX_CITED]), tuple(warnings))

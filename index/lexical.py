@@ -1,17 +1,22 @@
 """BM25 over jieba tokens, in SQLite FTS5 (the tokens were split by ingest with the same tokenizer).
 
-Filters run inside FTS5 through the ``tags`` column (``r<report id>``, ``k<kind>``), so a question about one body
-only scores that body's passages. Terms that occur in most passages are dropped from the query when other terms
-remain: they cost time and say nothing.
+Two paths, one scoring: with no report filter, FTS5 ranks the whole corpus (``bm25()``); when a question names
+its reports, their few dozen passages are scored here with the same BM25 formula, the collection statistics
+(document frequencies, corpus size) coming from the FTS5 vocabulary. Filtering first keeps a question about one
+body fast however large the corpus is. Terms that occur in most passages are dropped when others remain.
 """
 from __future__ import annotations
 
+import math
 import sqlite3
+from collections import Counter
 from collections.abc import Sequence
 
 from ingest.tokenize import tokenize
 
-__all__ = ["LexicalIndex", "match_expression"]
+__all__ = ["LexicalIndex", "match_expression", "bm25_scores"]
+
+K1, B = 1.2, 0.75  # FTS5's bm25() defaults
 
 
 def _quote(token: str) -> str:
@@ -30,17 +35,34 @@ def match_expression(tokens: Sequence[str], report_ids: Sequence[str] = (), kind
     return " AND ".join(parts)
 
 
-class LexicalIndex:
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
+def bm25_scores(query: Sequence[str], documents: dict[int, list[str]], doc_freq: dict[str, int],
+                total: int, average_length: float) -> dict[int, float]:
+    """Okapi BM25 (higher is better) of each document for the query terms."""
+    scores: dict[int, float] = {}
+    for doc_id, tokens in documents.items():
+        counts = Counter(tokens)
+        norm = K1 * (1 - B + B * len(tokens) / max(average_length, 1.0))
+        score = 0.0
+        for term in query:
+            tf = counts.get(term, 0)
+            if tf:
+                df = doc_freq.get(term, 0)
+                idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
+                score += idf * tf * (K1 + 1) / (tf + norm)
+        if score > 0:
+            scores[doc_id] = score
+    return scores
 
-    def _common(self, tokens: list[str]) -> set[str]:
-        total = self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
-        if total < 200:
-            return set()
+
+class LexicalIndex:
+    def __init__(self, conn: sqlite3.Connection, total: int | None = None):
+        """``total``: the number of passages, if the caller already knows it (it costs a scan)."""
+        self.conn = conn
+        self.total = total if total is not None else conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+
+    def _doc_freq(self, tokens: list[str]) -> dict[str, int]:
         marks = ",".join("?" * len(tokens))
-        rows = self.conn.execute(f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", tokens).fetchall()
-        return {term for term, doc in rows if doc > 0.3 * total}
+        return dict(self.conn.execute(f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", tokens))
 
     def search(self, text: str, report_ids: Sequence[str] = (), kind: str | None = "text",
                limit: int = 20) -> list[tuple[int, float]]:
@@ -48,11 +70,28 @@ class LexicalIndex:
         tokens = list(dict.fromkeys(tokenize(text)))
         if not tokens:
             return []
-        common = self._common(tokens)
-        if common and len(common) < len(tokens):
-            tokens = [t for t in tokens if t not in common]
+        doc_freq = self._doc_freq(tokens)
+        if self.total >= 200:
+            common = {t for t in tokens if doc_freq.get(t, 0) > 0.3 * self.total}
+            if common and len(common) < len(tokens):
+                tokens = [t for t in tokens if t not in common]
+        if report_ids and len(report_ids) <= 20:
+            return self._within(tokens, report_ids, kind, limit, doc_freq)
         expression = match_expression(tokens, report_ids, kind)
         rows = self.conn.execute(
             "SELECT rowid, bm25(passages_fts, 1.0, 0.0) AS score FROM passages_fts WHERE passages_fts MATCH ?"
             " ORDER BY score LIMIT ?", (expression, limit)).fetchall()
         return [(rowid, -score) for rowid, score in rows]
+
+    def _within(self, tokens: list[str], report_ids: Sequence[str], kind: str | None, limit: int,
+                doc_freq: dict[str, int]) -> list[tuple[int, float]]:
+        marks = ",".join("?" * len(report_ids))
+        sql = (f"SELECT p.id, f.tokens FROM passages p JOIN passages_fts f ON f.rowid = p.id"
+               f" WHERE p.report_id IN ({marks})" + (" AND p.kind = ?" if kind else ""))
+        rows = self.conn.execute(sql, [*report_ids, *([kind] if kind else [])]).fetchall()
+        documents = {pid: tokens_text.split() for pid, tokens_text in rows}
+        if not documents:
+            return []
+        average = sum(len(t) for t in documents.values()) / len(documents)
+        scores = bm25_scores(tokens, documents, doc_freq, max(self.total, len(documents)), average)
+        return sorted(scores.items(), key=lambda item: -item[1])[:limit]

@@ -46,6 +46,7 @@ class Answerer:
             self.notices.append(W.OLD_STORE.format(path=self.database))
             return
         self.gazetteer = Gazetteer(Tables(self._conn()).bodies())
+        self.passage_count = self._conn().execute("SELECT COUNT(*) FROM passages").fetchone()[0]
         self.embedder: Embedder | None = None
         self.dense: DenseIndex | None = None
         if dense:
@@ -166,7 +167,7 @@ class Answerer:
                               warnings=tuple(warnings))
         else:
             reports = []
-        retriever = Retriever(self._conn(), self.dense, self.embedder)
+        retriever = Retriever(self._conn(), self.dense, self.embedder, self.passage_count)
         hits = retriever.search(question, query, reports, mode=mode)
         if not hits:
             scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"
