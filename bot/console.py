@@ -7,7 +7,7 @@ from typing import TextIO
 from index.service import Answerer
 from ingest.config import Config
 
-from .handlers import _check_list, _reports_list
+from .listing import check_text, reports_text
 from .render import render_text
 from .texts import EXAMPLES, T
 
@@ -37,11 +37,11 @@ def run_console(config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.
             if text in ("/help", "帮助"):
                 reply = T.HELP
             elif text == "/reports":
-                reply = _reports_list(config)
+                reply = reports_text(config)
             elif text.startswith("/check"):
                 args = text.split()[1:]
                 year = int(args.pop()) if args and args[-1].isdigit() else None
-                reply = _check_list(config, args[0] if args else None, year)
+                reply = check_text(config, args[0] if args else None, year)
             elif text == "/start":
                 reply = T.START + "\n" + "\n".join(f"  · {q}" for q in EXAMPLES)
             else:

@@ -18,9 +18,9 @@ from telegram.ext import ContextTypes
 
 from index.model import Answer
 from ingest.readers import SUPPORTED_SUFFIXES
-from ingest.store import Store
 
 from .admin import add_report, rebuild_all
+from .listing import check_text, reports_text
 from .render import citation_line, render_html
 from .texts import EXAMPLES, T
 
@@ -96,43 +96,16 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rows = await asyncio.to_thread(_reports_list, context.application.bot_data["config"])
+    rows = await asyncio.to_thread(reports_text, context.application.bot_data["config"])
     await _reply(update, html.escape(rows), parse_html=True)
-
-
-def _reports_list(config) -> str:
-    if not config.paths.database.exists():
-        return T.NO_REPORTS
-    with Store(config.paths.database) as store:
-        held = store.reports()
-    if not held:
-        return T.NO_REPORTS
-    years: dict[str, list[str]] = {}
-    for r in held:
-        years.setdefault(r["body"], []).append(f"{r['year']}年")
-    return "\n".join([T.REPORTS_HEAD.format(n=len(held))] +
-                     [T.REPORT_LINE.format(body=body, years="、".join(ys)) for body, ys in sorted(years.items())])
 
 
 async def check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = list(context.args or [])
     year = int(args.pop()) if args and args[-1].isdigit() else None
     body = args[0] if args else None
-    text = await asyncio.to_thread(_check_list, context.application.bot_data["config"], body, year)
+    text = await asyncio.to_thread(check_text, context.application.bot_data["config"], body, year)
     await _reply(update, html.escape(text))
-
-
-def _check_list(config, body: str | None, year: int | None, limit: int = 30) -> str:
-    if not config.paths.database.exists():
-        return T.NO_REPORTS
-    with Store(config.paths.database) as store:
-        found = store.findings(body, year)
-    if not found:
-        return T.CHECK_NONE.format(scope=" ".join(str(x) for x in (body, year) if x) or "已收录的报告")
-    lines = [T.CHECK_HEAD.format(n=len(found))] + [f"· {finding.message}" for _, finding in found[:limit]]
-    if len(found) > limit:
-        lines.append(T.CHECK_MORE.format(n=len(found) - limit))
-    return "\n".join(lines)
 
 
 async def _answer_and_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:

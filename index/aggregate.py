@@ -4,7 +4,7 @@ from __future__ import annotations
 from ingest.checks import fmt_number
 
 from .model import Answer, Citation, Query, ReportRef
-from .numeric import Reading, Tables, _is_money, column_keys, read_measures, shown
+from .numeric import Reading, Tables, is_money, column_keys, read_measures, shown
 from .wording import W
 
 __all__ = ["aggregate_answer"]
@@ -43,7 +43,7 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
     year = year or (reports[0].year if reports else "")
     if not good:
         return Answer(question, "none", W.AGG_NONE.format(year=year), warnings=tuple(warnings))
-    money = _is_money(measure)
+    money = is_money(measure)
     if money and (unstated := [r for r in good if r.unit not in _IN_WAN]):
         warnings.append(W.AGG_UNIT_UNSTATED.format(parts="，".join(
             f"{r.report.body} {fmt_number(r.value)}" for r in unstated)))

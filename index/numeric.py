@@ -18,7 +18,7 @@ from ingest.template import LEGAL_PERSON_COLUMNS, T3_COLUMNS, T4_COLUMNS
 from .model import Citation, Measure, Query, ReportRef
 from .wording import W
 
-__all__ = ["Reading", "Tables", "read_measure", "read_measures", "describe_value", "column_keys"]
+__all__ = ["Reading", "Tables", "read_measure", "read_measures", "describe_value", "column_keys", "is_money", "shown"]
 
 _T3_LABELS = {c.key: c.label for c in T3_COLUMNS} | {"legal_persons": "法人或其他组织（五类合计）"}
 _T4_LABELS = {c.key: c.label for c in T4_COLUMNS}
@@ -154,7 +154,8 @@ def shown(value: float | None, unit: str | None, money: bool = False) -> str:
     return f"{fmt_number(value)}（{W.UNIT_UNSTATED}）" if money else fmt_number(value)
 
 
-def _is_money(measure: Measure) -> bool:
+def is_money(measure: Measure) -> bool:
+    """A money column (采购总金额, 收费金额): its unit comes from the report, and may be unstated."""
     return measure.table == "二" and measure.rows[0] in ("procurement", "fees") and measure.unit is None
 
 
@@ -171,7 +172,7 @@ def describe_value(tables: Tables, reading: Reading, query: Query) -> tuple[str,
     elif reading.status == "unknown":
         text = W.VALUE_UNKNOWN.format(why=reading.why or "", **fields)
     else:
-        text = W.VALUE.format(value=shown(reading.value, reading.unit, _is_money(measure)), **fields)
+        text = W.VALUE.format(value=shown(reading.value, reading.unit, is_money(measure)), **fields)
         if len(reading.cells) > 1:
             parts = "，".join(f"{row_display(c.row_key, c.row_label).split(' ')[-1]}"
                              f"{'·' + c.col_label if len({x.col_key for x in reading.cells}) > 1 else ''} "

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.config import Config
@@ -178,12 +179,8 @@ class Answerer:
 
 
 def _with(query: Query, operation: str) -> Query:
-    from dataclasses import replace
-
     return replace(query, operation=operation)
 
 
 def _with_question(answer: Answer, question: str) -> Answer:
-    from dataclasses import replace
-
     return replace(answer, question=question)

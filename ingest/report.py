@@ -6,7 +6,7 @@ from .errors import NotAReportError
 from .meta import find_body, find_format, find_title, find_year
 from .model import Cell, Document, Paragraph, Passage, Report
 from .readers import read_document
-from .sections import narrative_passages, split_sections
+from .sections import SECTION_NAMES, narrative_passages, split_sections
 from .tables import extract_cells, line_rows
 
 __all__ = ["parse_report", "parse_bytes", "row_passages"]
@@ -55,6 +55,9 @@ def parse_report(document: Document) -> Report:
     )
 
 
+_TABLE_SECTION = {"二": "proactive", "三": "requests", "四": "review"}
+
+
 def row_passages(cells: list[Cell] | tuple[Cell, ...], start: int = 0) -> list[Passage]:
     """Each stored table row as one line of text, labels next to numbers, e.g.
     ``表三 一、本年新收政府信息公开申请数量：自然人 18，商业企业 0，…，总计 18``."""
@@ -67,11 +70,9 @@ def row_passages(cells: list[Cell] | tuple[Cell, ...], start: int = 0) -> list[P
             continue  # a template row the report does not have
         label = row_display(row_key, row[0].row_label)
         values = "，".join(f"{c.col_label} {_shown(c)}" for c in row)
-        section = {"二": "二、主动公开政府信息情况", "三": "三、收到和处理政府信息公开申请情况",
-                   "四": "四、政府信息公开行政复议、行政诉讼情况"}[table]
-        key = {"二": "proactive", "三": "requests", "四": "review"}[table]
-        passages.append(Passage("row", key, f"{section} / 表{table} {label}", start + len(passages), -1, -1,
-                                f"表{table} {label}：{values}"))
+        key = _TABLE_SECTION[table]
+        passages.append(Passage("row", key, f"{SECTION_NAMES[key]} / 表{table} {label}", start + len(passages), -1,
+                                -1, f"表{table} {label}：{values}"))
     return passages
 
 

@@ -18,7 +18,7 @@ from .model import Cell, Paragraph, Table
 from .template import (TABLE3, TABLE4, T4_COLUMNS, T4_GROUPS, Row, TableSpec, normalize_label, table2_spec)
 from .values import CellValue, candidate_splits, is_value_cell, place_row, row_check_t3, row_check_t4
 
-__all__ = ["LineRow", "extract_cells", "line_rows", "table_of_heading"]
+__all__ = ["LineRow", "extract_cells", "line_rows"]
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,6 @@ _T4_CUE = re.compile(r"行政复议|复议后起诉|直接起诉|结果维持|�
 _PARAGRAPH_ROW = re.compile(r"^(?P<label>(?:\d+[.、．]\s*)?[^\d\s].*?[^\d\s.,\-])\s*"
                             r"(?P<values>(?:[+\-－]?\d[\d.,]*\s*(?:万元|元)?\s*)+)$")
 _TRAILING_DIGITS = re.compile(r"^(?P<label>.*?[^\d\s.,\-])\s*(?P<digits>\d[\d\s]*)$")
-
-
-def table_of_heading(section_key: str | None) -> str | None:
-    return {"proactive": "二", "requests": "三", "review": "四"}.get(section_key or "")
 
 
 def _split_row(cells: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
