@@ -40,10 +40,8 @@ def add_report(config: Config, data: bytes, name: str, service: Answerer | None,
         on_stage("parsing")
         with Store(config.paths.database) as store:
             outcome = ingest_file(staged, store)
-        if outcome.status == "failed":
-            return outcome, None
-        if outcome.status == "unchanged":
-            return outcome, None
+        if outcome.status in ("failed", "unchanged"):
+            return outcome, None  # nothing new: the serving answers stay as they are
         target = _free_path(config.paths.reports, name, data)
         config.paths.reports.mkdir(parents=True, exist_ok=True)
         shutil.move(str(staged), target)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from .model import Cell, Finding
-from .template import T3_COLUMNS, T4_COLUMNS, T4_GROUPS, TABLE3
+from .template import T3_COLUMNS, T4_COLUMNS, T4_GROUPS, TABLE3, outcome_keys
 
 __all__ = ["check_report", "check_across_years", "row_display", "fmt_number"]
 
@@ -77,9 +77,7 @@ def check_report(body: str, year: int, cells: Sequence[Cell]) -> list[Finding]:
         compare("t3_row_sum", total.value, _sum(parts),
                 f"表三{row_display(row.key, row.label)}：总计 {{l}} ≠ 各列之和 {{r}}", parts + [total])
     # per column: 一 + 二 = （七）总计 + 四, and （七）总计 = the sum of the outcome rows
-    outcome_keys = [r.key for r in t3_rows if r.key not in ("new_received", "carried_over", "total", "carried_forward")]
-    if any(k.startswith("other.") for k in outcome_keys):
-        outcome_keys = [k for k in outcome_keys if k != "other"]
+    outcomes_of_total = outcome_keys(r.key for r in t3_rows)
     for column in T3_COLUMNS:
         get = lambda key: grid.get("三", key, column.key)  # noqa: E731
         inflow = [get("new_received"), get("carried_over")]
@@ -87,7 +85,7 @@ def check_report(body: str, year: int, cells: Sequence[Cell]) -> list[Finding]:
         compare("t3_balance", _sum(inflow, grid.unstated), _sum(outflow, grid.unstated),
                 f"表三（{column.label}列）：本年新收 + 上年结转 = {{l}} ≠ 办理结果总计 + 结转下年度 = {{r}}",
                 inflow + outflow)
-        outcomes = [get(k) for k in outcome_keys]
+        outcomes = [get(k) for k in outcomes_of_total]
         compare("t3_outcomes", _sum([get("total")], grid.unstated), _sum(outcomes, grid.unstated),
                 f"表三（{column.label}列）：（七）总计 {{l}} ≠ 各项办理结果之和 {{r}}", outcomes + [get("total")])
     # table 四: in each group, 总计 = the other four

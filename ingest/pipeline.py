@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +12,7 @@ from .readers import SUPPORTED_SUFFIXES
 from .report import parse_bytes
 from .store import Store
 
-__all__ = ["FileOutcome", "collect_files", "ingest_file", "ingest_files"]
+__all__ = ["FileOutcome", "collect_files", "ingest_file"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,3 @@ def ingest_file(path: Path, store: Store) -> FileOutcome:
         return FileOutcome(path, "failed", error=str(ReadError(f"{path.name}：文件结构嵌套过深，无法解析。")))
     return FileOutcome(path, result.status, report, replaced_source=result.replaced_source)
 
-
-def ingest_files(paths: Iterable[Path], store: Store) -> Iterator[FileOutcome]:
-    for path in paths:
-        yield ingest_file(path, store)

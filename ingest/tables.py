@@ -15,8 +15,10 @@ import re
 from dataclasses import dataclass
 
 from .model import Cell, Paragraph, Table
-from .template import (TABLE3, TABLE4, T4_COLUMNS, T4_GROUPS, Row, TableSpec, normalize_label, table2_spec)
-from .values import CellValue, candidate_splits, is_value_cell, place_row, row_check_t3, row_check_t4
+from .template import (T3_FLOW_KEYS, TABLE3, TABLE4, T4_COLUMNS, T4_GROUPS, Row, TableSpec, normalize_label,
+                       outcome_keys, table2_spec)
+from .values import (CellValue, candidate_splits, is_value_cell, place_row, row_check_t3, row_check_t4,
+                     row_check_t4_group)
 
 __all__ = ["LineRow", "extract_cells", "line_rows"]
 
@@ -245,9 +247,6 @@ def _table3(rows: list[LineRow], fmt: str, warnings: list[str]) -> list[Cell]:
     return cells
 
 
-_FLOW_KEYS = ("new_received", "carried_over", "total", "carried_forward")
-
-
 def _resolve_by_columns(placed: dict[str, list[CellValue]], raw: dict[str, tuple[str, ...]]) -> None:
     """Settle a run-together row that its own 总计 cannot split, with the column rules of table 三.
 
@@ -262,14 +261,12 @@ def _resolve_by_columns(placed: dict[str, list[CellValue]], raw: dict[str, tuple
     tokens = [t for cell in raw[key] for t in cell.split()]
     if not tokens or not all(t.isdigit() for t in tokens):
         return
-    outcome_keys = [k for k in placed if k not in _FLOW_KEYS]
-    if any(k.startswith("other.") for k in outcome_keys):
-        outcome_keys = [k for k in outcome_keys if k != "other"]
+    outcomes = outcome_keys(placed)
     equations: list[tuple[tuple[str, ...], tuple[str, ...]]] = []  # left side = right side, per column
-    if key in _FLOW_KEYS:
+    if key in T3_FLOW_KEYS:
         equations.append((("new_received", "carried_over"), ("total", "carried_forward")))
-    if key == "total" or key in outcome_keys:
-        equations.append((("total",), tuple(outcome_keys)))
+    if key == "total" or key in outcomes:
+        equations.append((("total",), tuple(outcomes)))
 
     def holds(numbers: list[float]) -> bool:
         def value(k: str, column: int) -> float | None:
@@ -323,10 +320,6 @@ def _table4(rows: list[LineRow], warnings: list[str]) -> list[Cell]:
     if any(p.status == "unknown" for p in placed):
         warnings.append(f"表四：{placed[0].warning}")
     return cells
-
-
-def row_check_t4_group(values) -> bool:
-    return abs(sum(values[:4]) - values[4]) < 1e-9
 
 
 def _group_pattern(key: str) -> str:

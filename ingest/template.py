@@ -12,11 +12,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "Column", "Row", "TableSpec", "TABLE2_2019", "TABLE2_2021", "TABLE3", "TABLE4", "T3_COLUMNS", "T4_COLUMNS",
-    "T4_GROUPS", "LEGAL_PERSON_COLUMNS", "FORMATS", "normalize_label", "table2_spec", "table_title",
+    "T4_GROUPS", "T3_FLOW_KEYS", "LEGAL_PERSON_COLUMNS", "normalize_label", "outcome_keys", "table2_spec",
 ]
-
-FORMATS = ("2019", "2021")
-
 
 @dataclass(frozen=True)
 class Column:
@@ -118,9 +115,16 @@ TABLE3 = TableSpec("三", "收到和处理政府信息公开申请情况", (
     Row("total", "（七）总计", r"（七）总计|^七\.?总计|^总计$", T3_COLUMNS),
     Row("carried_forward", "四、结转下年度继续办理", r"结转下年|转下年度|下年度继续", T3_COLUMNS),
 ))
-T3_OUTCOME_GROUPS = {
-    "withheld": "（三）不予公开", "unavailable": "（四）无法提供", "not_processed": "（五）不予处理", "other": "（六）其他处理",
-}
+# 一, 二, （七）总计 and 四: the rows of the balance 一 + 二 = （七） + 四; every other row is an outcome of （七）
+T3_FLOW_KEYS = ("new_received", "carried_over", "total", "carried_forward")
+
+
+def outcome_keys(row_keys) -> list[str]:
+    """The outcome rows among ``row_keys`` that （七）总计 adds up: the 2021 sub-rows of （六） where present, else （六）."""
+    outcomes = [k for k in row_keys if k not in T3_FLOW_KEYS]
+    if any(k.startswith("other.") for k in outcomes):
+        outcomes = [k for k in outcomes if k != "other"]
+    return outcomes
 
 # --- table 四 -------------------------------------------------------------------------------------------------
 T4_COLUMNS = (
@@ -170,7 +174,3 @@ TABLE2_2021 = TableSpec("二", "主动公开政府信息情况", (
 
 def table2_spec(fmt: str) -> TableSpec:
     return TABLE2_2021 if fmt == "2021" else TABLE2_2019
-
-
-def table_title(number: str) -> str:
-    return {"二": TABLE2_2019.title, "三": TABLE3.title, "四": TABLE4.title}[number]

@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["CellValue", "parse_value", "is_value_cell", "place_row", "candidate_splits", "row_check_t3", "row_check_t4"]
+__all__ = ["CellValue", "parse_value", "is_value_cell", "place_row", "candidate_splits", "row_check_t3", "row_check_t4",
+           "row_check_t4_group"]
 
 _ZERO_WORDS = {"无", "无。", "零", "没有"}
 _DASHES = {"/", "／", "—", "——", "-", "－", "--", "\\", "、", "…", "...", "－－", "─", "/ ", "——。"}
@@ -74,9 +75,14 @@ def row_check_t3(values: Sequence[float]) -> bool:
     return abs(sum(values[:6]) - values[6]) < 1e-9
 
 
+def row_check_t4_group(values: Sequence[float]) -> bool:
+    """One group of table 四 (five values): 总计 equals the sum of the other four."""
+    return abs(sum(values[:4]) - values[4]) < 1e-9
+
+
 def row_check_t4(values: Sequence[float]) -> bool:
-    """Table 四: in each group of five, 总计 equals the sum of the other four."""
-    return all(abs(sum(values[g:g + 4]) - values[g + 4]) < 1e-9 for g in (0, 5, 10))
+    """Table 四, all three groups of five."""
+    return all(row_check_t4_group(values[g:g + 5]) for g in (0, 5, 10))
 
 
 def place_row(cells: Sequence[str], n_columns: int, check: RowCheck | None = None,
