@@ -301,13 +301,15 @@ class FakeTelegram:
         if method == "getUpdates":
             return self._get_updates(params)  # recorded inside, after the wait
         call = Call(method, params)
+        # Logged and served under one (re-entrant) lock: a test that sees the call also sees its effect, e.g. the
+        # keyboard of a message it then presses, and never a refused call without its error.
         with self._lock:
             self.calls.append(call)
-        try:
-            call.result = self._dispatch(method, params)
-        except BadRequest as e:
-            call.error = e.description
-            raise
+            try:
+                call.result = self._dispatch(method, params)
+            except BadRequest as e:
+                call.error = e.description
+                raise
         return call.result
 
     def _dispatch(self, method: str, params: dict[str, Any]) -> Any:
