@@ -32,6 +32,7 @@ def row_display(row_key: str, row_label: str) -> str:
 class _Grid:
     def __init__(self, cells: Iterable[Cell]):
         self.cells = {(c.table, c.row_key, c.col_key): c for c in cells}
+        self.rows = {(c.table, c.row_key) for c in self.cells.values()}
         stated_rows = {(c.table, c.row_key) for c in self.cells.values() if c.value is not None}
         # A blank 总计 in a row whose other cells are filled is "not stated", not an empty (0) cell.
         self.unstated = {key for key, c in self.cells.items()
@@ -41,7 +42,7 @@ class _Grid:
         return self.cells.get((table, row, col))
 
     def has_row(self, table: str, row: str) -> bool:
-        return any(k[0] == table and k[1] == row for k in self.cells)
+        return (table, row) in self.rows
 
 
 def _sum(cells: Sequence[Cell | None], unstated: set = frozenset()) -> float | None:

@@ -25,7 +25,7 @@ from .tokenize import tokenize
 
 __all__ = ["Store", "WriteResult", "StoreVersionError", "content_hash", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def content_hash(*parts: str | bytes) -> str:
@@ -84,10 +84,11 @@ class Store:
             "id": str, "sha256": str, "body": str, "body_full": str, "year": int, "title": str, "format": str,
             "source": str, "n_cells": int, "n_passages": int, "n_findings": int, "warnings": str, "ingested_at": float,
         }, pk="id", if_not_exists=True)
-        db["cells"].create({
-            "id": str, "report_id": str, "tbl": str, "row_key": str, "row_label": str, "col_key": str,
-            "col_label": str, "value": float, "unit": str, "raw": str, "status": str, "warning": str,
-        }, pk="id", foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
+        # A cell's id is its report and its keys: one clustered B-tree serves writes and reads by report and row.
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS cells (report_id TEXT REFERENCES reports(id), tbl TEXT, row_key TEXT,"
+            " col_key TEXT, row_label TEXT, col_label TEXT, value REAL, unit TEXT, raw TEXT, status TEXT,"
+            " warning TEXT, PRIMARY KEY (report_id, tbl, row_key, col_key)) WITHOUT ROWID")
         db["passages"].create({
             "id": int, "hash": str, "report_id": str, "kind": str, "section_key": str, "section": str, "ord": int,
             "start": int, "end": int, "text": str,
@@ -101,8 +102,7 @@ class Store:
         db["findings"].create({
             "id": str, "report_id": str, "rule": str, "message": str, "cells": str,
         }, pk="id", foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
-        for table, columns in (("reports", ["body", "year"]), ("cells", ["report_id", "tbl", "row_key"]),
-                               ("passages", ["report_id"]), ("passages", ["hash"]), ("findings", ["report_id"])):
+        for table, columns in (("reports", ["body", "year"]), ("passages", ["report_id"]), ("passages", ["hash"]), ("findings", ["report_id"])):
             db[table].create_index(columns, if_not_exists=True, unique=(table == "reports"))
         # tokens: jieba tokens of the passage; tags: r<report id> and k<kind>, so filters run inside FTS5
         self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(tokens, tags, "
@@ -133,10 +133,10 @@ class Store:
                  report.source, len(report.cells), len(report.passages), len(report.findings),
                  json.dumps(list(report.warnings), ensure_ascii=False), time.time()))
             self.conn.executemany(
-                "INSERT INTO cells (id, report_id, tbl, row_key, row_label, col_key, col_label, value, unit, raw,"
-                " status, warning) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(f"{report_id}/{c.table}/{c.row_key}/{c.col_key}", report_id, c.table, c.row_key, c.row_label,
-                  c.col_key, c.col_label, c.value, c.unit, c.raw, c.status, c.warning) for c in report.cells])
+                "INSERT INTO cells (report_id, tbl, row_key, row_label, col_key, col_label, value, unit, raw,"
+                " status, warning) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(report_id, c.table, c.row_key, c.row_label, c.col_key, c.col_label, c.value, c.unit, c.raw,
+                  c.status, c.warning) for c in report.cells])
             counter = self.conn.execute("SELECT value FROM counters WHERE name = 'passage_id'").fetchone()
             first = max(counter[0] if counter else 0, self.conn.execute("SELECT MAX(id) FROM passages").fetchone()[0]
                         or 0) + 1

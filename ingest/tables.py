@@ -11,6 +11,7 @@ Layouts differ too much to trust grid positions, so the parser follows the templ
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ _T3_CUE = re.compile(r"申请人情况|自然人|勾稽关系|商业企业|本�
 _T4_CUE = re.compile(r"行政复议|复议后起诉|直接起诉|结果维持|维持|纠正|审结")
 _PARAGRAPH_ROW = re.compile(r"^(?P<label>(?:\d+[.、．]\s*)?[^\d\s].*?[^\d\s.,\-])\s*"
                             r"(?P<values>(?:[+\-－]?\d[\d.,]*\s*(?:万元|元)?\s*)+)$")
+_STATED = re.compile(r"\d|无")
 _TRAILING_DIGITS = re.compile(r"^(?P<label>.*?[^\d\s.,\-])\s*(?P<digits>\d[\d\s]*)$")
 
 
@@ -85,7 +87,7 @@ def line_rows(blocks, zones: list[str | None]) -> list[LineRow]:
         for cells in block.rows:
             label, values = _split_row(cells)
             target = _row_table(normalize_label(label), current) if label else None
-            stated = any(re.search(r"\d|无", v) for v in values)
+            stated = any(_STATED.search(v) for v in values)
             if label and (not values or (target is None and not stated)):
                 current = _cue(label) or current
                 rows.append(LineRow(label, values, current, header=True))
@@ -108,6 +110,7 @@ def _cue(label: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)  # the same template labels recur in every report
 def _row_table(label: str, current: str | None) -> str | None:
     """Which table a label names a row of, preferring the current one."""
     if not label:
@@ -122,7 +125,7 @@ def _row_table(label: str, current: str | None) -> str | None:
 
 
 def _matches(spec: TableSpec, label: str) -> list[Row]:
-    found = [row for row in spec.rows if re.search(row.pattern, label)]
+    found = [row for row in spec.rows if row.search(label)]
     leaves = [row for row in found if row.leaf]
     return leaves or found
 
@@ -166,7 +169,7 @@ def _table2(rows: list[LineRow], fmt: str, warnings: list[str]) -> list[Cell]:
             row, key, row_label = parent, f"{parent.key}/{line.label.strip()}", f"{parent.label}·{line.label.strip()}"
         elif len(matches) == 1:
             row = matches[0]
-            rest = label[re.search(row.pattern, label).end():]
+            rest = label[row.search(label).end():]
             parent = row if re.fullmatch(r"[\u4e00-\u9fff]{2,12}", rest) else None
             key, row_label = (f"{row.key}/{rest}", f"{row.label}·{rest}") if parent else (row.key, row.label)
         else:

@@ -6,6 +6,7 @@ label after :func:`normalize_label` (no white space, full-width brackets, ASCII 
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,6 +32,10 @@ class Row:
     leaf: bool = True  # False for a group heading that only stands alone in some layouts
     sums: tuple[str, ...] = ()  # rows this one is the total of (query-time and checks)
 
+    def search(self, label: str) -> re.Match | None:
+        """The row's pattern searched in a normalised label."""
+        return _compiled(self.pattern).search(label)
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -48,6 +53,12 @@ class TableSpec:
 _FULLWIDTH = str.maketrans({"(": "（", ")": "）", "．": ".", "、": ".", "，": ",", "：": ":", "“": '"', "”": '"'})
 
 
+@functools.lru_cache(maxsize=None)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+@functools.lru_cache(maxsize=8192)  # labels repeat from report to report: the template's own wording
 def normalize_label(text: str) -> str:
     """Fold a table label for matching: NFKC except brackets, no white space, ``1、`` and ``1．`` as ``1.``."""
     text = unicodedata.normalize("NFKC", text)

@@ -18,6 +18,8 @@ __all__ = ["decode_text", "text_to_document", "clean_text"]
 _ARTEFACTS = re.compile(r"\[bookmark:[^\]]*\]|[\u200b\u200c\u200d\ufeff]")
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_HEADING = re.compile(r"^#{1,6}\s*")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f")  # control characters text never holds
+_CONTROL_CHARS = re.compile("[" + re.escape(_CONTROL_BYTES.decode("ascii")) + "]")
 
 
 def decode_text(data: bytes, source: str) -> str:
@@ -29,7 +31,7 @@ def decode_text(data: bytes, source: str) -> str:
         text = data.decode("utf-16", errors="replace")
     else:
         head = data[:20000]
-        if b"\x00" in head or sum(1 for b in head if b < 32 and b not in b"\t\n\r\f") > len(head) * 0.01:
+        if b"\x00" in head or len(head) - len(head.translate(None, _CONTROL_BYTES)) > len(head) * 0.01:
             raise binary
         try:
             text = data.decode("utf-8-sig")
@@ -43,7 +45,7 @@ def decode_text(data: bytes, source: str) -> str:
                     raise ReadError(f"{source}：无法识别文字编码（不是 UTF-8 或 GBK/GB18030 文本），"
                                     "请另存为 UTF-8 后重试。") from None
     sample = text[:20000]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    controls = len(_CONTROL_CHARS.findall(sample))
     if "\x00" in sample or controls > len(sample) * 0.01:
         raise binary
     return text

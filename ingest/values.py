@@ -7,6 +7,7 @@ exactly one split satisfies it, and otherwise marks the cells unknown with a war
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ _NUMBER = re.compile(
     r"\s*(?P<note>[（(][^）)]*[）)])?$"
 )
 _DIGIT_RUN = re.compile(r"^\d+$")
+_SPACED_DIGITS = re.compile(r"[\d\s.,\-]+")
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ def _fold(text: str) -> str:
     return text.replace("\u3000", " ").replace("\xa0", " ").replace("，", ",").replace("．", ".").strip()
 
 
+@functools.lru_cache(maxsize=8192)  # cells repeat across rows and reports: 0, 无, blanks, small numbers
 def is_value_cell(text: str) -> bool:
     """True for a cell that holds a value or says there is none (blank, 无, a dash, a number with a unit)."""
     folded = _fold(text)
@@ -43,9 +46,10 @@ def is_value_cell(text: str) -> bool:
         return True
     if _NUMBER.match(folded):
         return True
-    return bool(re.fullmatch(r"[\d\s.,\-]+", folded))  # digits with spaces: run-together cells
+    return bool(_SPACED_DIGITS.fullmatch(folded))  # digits with spaces: run-together cells
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_value(text: str) -> CellValue:
     """One cell as written. A cell that is neither blank, a dash, 无 nor one number is ``unknown``."""
     raw = text.strip()
