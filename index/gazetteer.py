@@ -1,9 +1,13 @@
 """Body names (机关名称) held in the store, matched in questions by full and short forms.
 
 Aliases of a body: its name as written in the report, its usual short form, the short form without the
-administrative suffix (桥头胡 for 桥头胡街道), 街道办事处 for 街道, and common abbreviations (发改局 for
-发展和改革局). A question is matched by looking up its substrings, so the cost does not grow with the number
-of bodies; a name written with one character different (沭阳/沐阳, an OCR slip) is matched as a fallback.
+administrative suffix (桥头胡 for 桥头胡街道), 街道办事处 for 街道, common abbreviations (发改局 for 发展和改革局),
+and the name with its place shortened or left out (沭阳发改局, 县发改局, 上海科委, 市科委). A question is matched by
+looking up its substrings, so the cost does not grow with the number of bodies; a name written with one character
+different (沭阳/沐阳, an OCR slip) is matched as a fallback.
+
+An alias without the body's place (市科委, 发展和改革局) stands for that body only where the question does not put
+another place in front of it: 北京市科委 and 宿迁市发展和改革局 are other bodies, which the store does not hold.
 """
 from __future__ import annotations
 
@@ -21,6 +25,20 @@ FUZZY_MIN_LEN = 5
 
 
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{1,6}?(?:自治区|省|市|县|区|旗))(?=[\u4e00-\u9fff]{2,})")
+_LEVEL = re.compile(r"(?:自治区|省|市|县|区|旗)$")
+# words that may stand right before a body's name in a question and are not a place
+_BEFORE_NAME = re.compile(r"年度?|的|请问|问一下|问|查询|查|关于|和|与|及|跟|同|在|是|对比|比较|看看|看")
+
+
+def place_stems(*names: str) -> set[str]:
+    """The places that open a body's names, without their level: 上海 for 上海市科委, 沭阳 for 沭阳县发改局."""
+    stems = set()
+    for name in names:
+        if match := _PLACE.match(name):
+            stem = _LEVEL.sub("", match[1])
+            if len(stem) >= 2:
+                stems.add(stem)
+    return stems
 
 
 def aliases_of(body: str, body_full: str) -> set[str]:
@@ -48,6 +66,9 @@ def aliases_of(body: str, body_full: str) -> set[str]:
             names.add(level + rest)
             if len(rest) >= 4:
                 names.add(rest)
+            stem = _LEVEL.sub("", match[1])
+            if len(stem) >= 2:
+                names.add(stem + rest)  # 沭阳县发改局 -> 沭阳发改局, 上海市科委 -> 上海科委
     return {n for n in names if len(n) >= 2 and n not in _GENERIC}
 
 
@@ -56,8 +77,10 @@ class Gazetteer:
         """``bodies``: (short name, name as written) of every report in the store."""
         self.alias_to_bodies: dict[str, set[str]] = defaultdict(set)
         self.bodies: set[str] = set()
+        self.places: dict[str, set[str]] = defaultdict(set)  # body -> its place stems
         for body, full in bodies:
             self.bodies.add(body)
+            self.places[body] |= place_stems(body, full)
             for alias in aliases_of(body, full):
                 self.alias_to_bodies[alias].add(body)
         self.max_len = max((len(a) for a in self.alias_to_bodies), default=0)
@@ -73,10 +96,27 @@ class Gazetteer:
                     continue
                 bodies = self.alias_to_bodies.get(text[start:start + length])
                 if bodies and len(bodies) == 1:
-                    found.append((start, start + length, next(iter(bodies))))
-                    for i in range(start, start + length):
+                    body = next(iter(bodies))
+                    if not self._other_place(text, start, text[start:start + length], body):
+                        found.append((start, start + length, body))
+                    for i in range(start, start + length):  # another place's body: no shorter alias inside it
                         taken[i] = True
         return sorted(found)
+
+    def _other_place(self, text: str, start: int, alias: str, body: str) -> bool:
+        """True when ``alias`` leaves out the body's place and the question puts another place before it."""
+        stems = self.places.get(body)
+        if not stems or any(stem in alias for stem in stems):
+            return False
+        run = re.search(r"[\u4e00-\u9fff]+$", text[:start])
+        if not run:
+            return False
+        before = _BEFORE_NAME.split(run[0])[-1]
+        if _LEVEL.search(alias[:1]):  # 市科委: the place is written before it without its level (北京|市科委)
+            place = before
+        else:  # 发展和改革局: a whole place is written before it (宿迁市|发展和改革局)
+            place = _LEVEL.sub("", before) if _LEVEL.search(before) else ""
+        return len(place) >= 2 and not any(place.endswith(stem) for stem in stems)
 
     def match_fuzzy(self, text: str, min_len: int = FUZZY_MIN_LEN) -> list[tuple[int, int, str]]:
         """A body written with exactly one character different (沐阳/沭阳 in an OCR text).
@@ -96,7 +136,7 @@ class Gazetteer:
                 window = text[start:start + length]
                 for i in range(length):
                     bodies = self._wildcards.get(window[:i] + "*" + window[i + 1:])
-                    if bodies and len(bodies) == 1:
+                    if bodies and len(bodies) == 1 and not self._other_place(text, start, window, next(iter(bodies))):
                         found.append((start, start + length, next(iter(bodies))))
                         return found
         return found

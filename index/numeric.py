@@ -22,7 +22,12 @@ __all__ = ["Reading", "Tables", "read_measure", "read_measures", "describe_value
 
 _T3_LABELS = {c.key: c.label for c in T3_COLUMNS} | {"legal_persons": "法人或其他组织（五类合计）"}
 _T4_LABELS = {c.key: c.label for c in T4_COLUMNS}
-_T4_WORDS = ((r"维持", "upheld"), (r"纠正", "corrected"), (r"尚未审结|未审结|未结", "pending"), (r"其他结果", "other"))
+_T4_WORDS = ((r"维持", "upheld"), (r"纠正|纠错|败诉|撤销|确认违法", "corrected"), (r"尚未审结|未审结|未结", "pending"),
+             (r"其他结果", "other"))
+# Table 二 columns of one format and what the other format calls the same count (2019 本年新公开 / 2021 本年制发):
+# read where the report's format lacks the column asked for; the answer names the column it read.
+_T2_EQUIVALENT = {"made": ("issued",), "published": ("issued",), "issued": ("made",), "total_public": ("in_force",),
+                  "in_force": ("total_public",)}
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,7 @@ def column_keys(query: Query, measure: Measure) -> tuple[tuple[str, ...], str]:
     if measure.table == "四":
         column = next((key for pattern, key in _T4_WORDS if re.search(pattern, query.text)), "total")
         return (column,), _T4_LABELS[column]
-    return (measure.column or "",), ""
+    return (measure.column or "", *_T2_EQUIVALENT.get(measure.column or "", ())), ""
 
 
 def read_measure(tables: Tables, report: ReportRef, measure: Measure, query: Query) -> Reading:
@@ -127,6 +132,9 @@ def _reading(report: ReportRef, measure: Measure, found: list[Cell], row_sets, c
     for rows in row_sets:
         cells = [c for c in found if _in_rows(c, rows) and c.col_key in columns
                  and not (c.status == "blank" and c.warning == "报告中没有这一行")]
+        if measure.table == "二" and cells:  # equivalent columns of two formats: the first the report has
+            first = next(column for column in columns if any(c.col_key == column for c in cells))
+            cells = [c for c in cells if c.col_key == first]
         if cells:
             break
     if measure.table == "二" and cells:

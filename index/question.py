@@ -68,7 +68,8 @@ MEASURES: tuple[tuple[str, Measure], ...] = (
     (r"无法提供|不能提供", _t3(_UNAVAILABLE, "（四）无法提供（三项合计）")),
     (r"不予处理", _t3(_NOT_PROCESSED, "（五）不予处理（五项合计）")),
     (r"其他处理", _t3(("other",), "（六）其他处理", (_OTHER_2021,))),
-    (r"结转下年|转下年|结转到下|下年度继续|继续办理|未办结|尚未办结", _t3("carried_forward", "四、结转下年度继续办理")),
+    (r"结转下年|转下年|转下一年|转入下一?年|结转到下|结转至下|下一?年度继续|继续办理|未办结|尚未办结|没办完|未办完|没有办完|"
+     r"还没办|尚未办理完", _t3("carried_forward", "四、结转下年度继续办理")),
     (r"上年结转|去年结转|上一年结转|结转", _t3("carried_over", "二、上年结转政府信息公开申请数量")),
     (r"办理结果|办结|办理了|处理了|答复了|总计", _t3("total", "三、本年度办理结果（七）总计")),
     (r"收到|新收|受理|提出|申请(数量|数|量|件)|多少.{0,4}申请|几件申请|申请.{0,6}(多少|几)|依申请",
@@ -92,6 +93,7 @@ _T2_COLUMNS = (  # (pattern, column key, label); the first that matches and that
     (r"增减|增/减|增加|减少|增|减", "change", "本年增/减"),
     (r"新制作|制作", "made", "本年新制作数量"),
     (r"新公开", "published", "本年新公开数量"),
+    (r"主动公开|公开了", "published", "本年新公开数量"),
     (r"对外公开总|公开总数|总数", "total_public", "对外公开总数量"),
     (r"制发|发布了|印发", "issued", "本年制发件数"),
     (r"废止", "repealed", "本年废止件数"),
@@ -147,8 +149,9 @@ _GENERIC_FROM = next(i for i, (_, m) in enumerate(MEASURES) if m.rows == ("carri
 
 def _measure(text: str) -> Measure | None:
     """Specific rows of tables 四 and 三 first, then table 二, then the generic rows of table 三 (收到, 结转, 总计)."""
+    table2_first = "主动公开" in text  # 主动公开了多少件规范性文件: table 二, not 予以公开 of table 三
     for pattern, measure in MEASURES[:_GENERIC_FROM]:
-        if re.search(pattern, text):
+        if re.search(pattern, text) and not (table2_first and measure.table == "三" and _table2_row(text)):
             return measure
     for row_pattern, row_key, row_label in _T2_ROWS:
         if re.search(row_pattern, text):
@@ -161,6 +164,10 @@ def _measure(text: str) -> Measure | None:
         if re.search(pattern, text):
             return measure
     return None
+
+
+def _table2_row(text: str) -> bool:
+    return any(re.search(pattern, text) for pattern, _, _ in _T2_ROWS)
 
 
 def _t2_unit(column: str) -> str | None:
