@@ -14,6 +14,8 @@ benchmarks.tiny_model unless --model names a real one (a local folder or a cache
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import random
 import resource
@@ -107,7 +109,10 @@ def corpus_benchmark(count: int, keep: Path | None, dense: bool, model: str | No
     model = model or (_tiny_model(folder, reports) if dense else "not-a-model-lexical-only")
     config_path = _config(folder, reports, model)
     started = time.perf_counter()
-    ingest_main(["--config", str(config_path), "--quiet"] + ([] if dense else ["--no-index"]))
+    lines = io.StringIO()
+    with contextlib.redirect_stdout(lines):  # a line per file: keep only the summary
+        ingest_main(["--config", str(config_path), "--quiet"] + ([] if dense else ["--no-index"]))
+    print(*(line for line in lines.getvalue().splitlines() if not line.startswith(("✓", "·"))), sep="\n")
     print(f"ingest (+ index) {time.perf_counter() - started:.1f} s")
     config = load_config(config_path)
     with Store(config.paths.database) as store:

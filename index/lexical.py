@@ -4,6 +4,10 @@ Two paths, one scoring: with no report filter, FTS5 ranks the whole corpus (``bm
 its reports, their few dozen passages are scored here with the same BM25 formula, the collection statistics
 (document frequencies, corpus size) coming from the FTS5 vocabulary. Filtering first keeps a question about one
 body fast however large the corpus is. Terms that occur in most passages are dropped when others remain.
+
+Reading a term's document frequency walks its whole posting list (20 ms for a common word over 10,000 reports),
+and questions reuse the same words, so the caller may pass a cache that lives as long as the corpus size it
+passes (the Answerer's: both are read once per store it opens).
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from ingest.tokenize import tokenize
 __all__ = ["LexicalIndex", "match_expression", "bm25_scores"]
 
 K1, B = 1.2, 0.75  # FTS5's bm25() defaults
+MAX_CACHED_TERMS = 200_000
 
 
 def _quote(token: str) -> str:
@@ -55,14 +60,22 @@ def bm25_scores(query: Sequence[str], documents: dict[int, list[str]], doc_freq:
 
 
 class LexicalIndex:
-    def __init__(self, conn: sqlite3.Connection, total: int | None = None):
-        """``total``: the number of passages, if the caller already knows it (it costs a scan)."""
+    def __init__(self, conn: sqlite3.Connection, total: int | None = None, doc_freqs: dict[str, int] | None = None):
+        """``total``: the number of passages, if the caller already knows it (it costs a scan); ``doc_freqs``: a
+        term -> document frequency cache to fill and reuse (see the module docstring)."""
         self.conn = conn
         self.total = total if total is not None else conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+        self._doc_freqs = doc_freqs if doc_freqs is not None else {}
 
     def _doc_freq(self, tokens: list[str]) -> dict[str, int]:
-        marks = ",".join("?" * len(tokens))
-        return dict(self.conn.execute(f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", tokens))
+        missing = [t for t in tokens if t not in self._doc_freqs]
+        if missing:
+            if len(self._doc_freqs) > MAX_CACHED_TERMS:
+                self._doc_freqs.clear()
+            marks = ",".join("?" * len(missing))
+            found = dict(self.conn.execute(f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", missing))
+            self._doc_freqs.update({t: found.get(t, 0) for t in missing})
+        return {t: self._doc_freqs[t] for t in tokens}
 
     def search(self, text: str, report_ids: Sequence[str] = (), kind: str | None = "text",
                limit: int = 20) -> list[tuple[int, float]]:

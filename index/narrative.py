@@ -40,9 +40,9 @@ def _favoured(section: str | None, hit_key: str | None, path: str, text: str) ->
 
 class Retriever:
     def __init__(self, conn: sqlite3.Connection, dense: DenseIndex | None = None, embedder: Embedder | None = None,
-                 total: int | None = None):
+                 total: int | None = None, doc_freqs: dict[str, int] | None = None):
         self.conn = conn
-        self.lexical = LexicalIndex(conn, total)
+        self.lexical = LexicalIndex(conn, total, doc_freqs)
         self.dense = dense if embedder is not None else None
         self.embedder = embedder
 

@@ -48,6 +48,7 @@ class Answerer:
             return
         self.gazetteer = Gazetteer(Tables(self._conn()).bodies())
         self.passage_count = self._conn().execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+        self._doc_freqs: dict[str, int] = {}  # BM25 document frequencies, read once per term (index/lexical.py)
         self.embedder: Embedder | None = None
         self.dense: DenseIndex | None = None
         if dense:
@@ -168,7 +169,7 @@ class Answerer:
                               warnings=tuple(warnings))
         else:
             reports = []
-        retriever = Retriever(self._conn(), self.dense, self.embedder, self.passage_count)
+        retriever = Retriever(self._conn(), self.dense, self.embedder, self.passage_count, self._doc_freqs)
         hits = retriever.search(question, query, reports, mode=mode)
         if not hits:
             scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"
