@@ -36,7 +36,7 @@ _T2_CUE = re.compile(r"第二十条|信息内容|本年新制作|本年制发|�
 _T3_CUE = re.compile(r"申请人情况|自然人|勾稽关系|商业企业|本年度办理结果")
 _T4_CUE = re.compile(r"行政复议|复议后起诉|直接起诉|结果维持|维持|纠正|审结")
 _PARAGRAPH_ROW = re.compile(r"^(?P<label>(?:\d+[.、．]\s*)?[^\d\s].*?[^\d\s.,\-])\s*"
-                            r"(?P<values>(?:[+\-－]?\d[\d.,]*\s*(?:万元|元)?\s*)+)$")
+                            r"(?P<values>(?:[+\-－]?\d(?:[\d.,]|，(?=\d{3}(?!\d)))*\s*(?:万元|元)?\s*)+)$")
 _STATED = re.compile(r"\d|无")
 _TRAILING_DIGITS = re.compile(r"^(?P<label>.*?[^\d\s.,\-])\s*(?P<digits>\d[\d\s]*)$")
 

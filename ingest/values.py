@@ -89,11 +89,28 @@ def row_check_t4(values: Sequence[float]) -> bool:
     return all(row_check_t4_group(values[g:g + 5]) for g in (0, 5, 10))
 
 
+def _trim_blanks(cells: list[str], n_columns: int, trailing_first: bool) -> list[str]:
+    """Drop surplus empty cells at the ends (a trailing tab; a label column that spilled over)."""
+    ends = (-1, 0) if trailing_first else (0, -1)
+    for end in ends:
+        while len(cells) > n_columns and not _fold(cells[end]):
+            cells.pop(end)
+    return cells
+
+
+def _contradicts_total(cells: Sequence[str]) -> bool:
+    """A stated last (总计) cell that differs from the sum of the stated cells before it."""
+    values = [parse_value(cell).value for cell in cells]
+    return values[-1] is not None and any(v is not None for v in values[:-1]) \
+        and abs(sum(v or 0.0 for v in values[:-1]) - values[-1]) > 1e-9
+
+
 def place_row(cells: Sequence[str], n_columns: int, check: RowCheck | None = None,
               *, has_total: bool = False) -> list[CellValue]:
     """Place a row's value cells on ``n_columns`` columns.
 
-    - As many cells as columns (after dropping surplus trailing blanks): each cell is read as written.
+    - As many cells as columns (after dropping surplus blanks at the ends: trailing ones first, unless the row's
+      总计 then contradicts the other columns and dropping leading ones does not): each cell is read as written.
     - Otherwise the non-blank cells are split into tokens on white space, and each all-digit token may be split
       into several numbers (no number but 0 starts with 0). A split that yields exactly ``n_columns`` numbers
       and passes ``check`` is used if it is the only one (without ``check``, only if only one split exists).
@@ -101,11 +118,12 @@ def place_row(cells: Sequence[str], n_columns: int, check: RowCheck | None = Non
       (blank cells dropped by a PDF extraction), the last is the 总计 column and the others are unknown.
     - Anything else: every cell unknown, with a warning that quotes the row.
     """
-    cells = list(cells)
-    while len(cells) > n_columns and not _fold(cells[-1]):
-        cells.pop()
-    while len(cells) > n_columns and not _fold(cells[0]):
-        cells.pop(0)  # a leading empty cell from a label column that spilled over
+    trimmed = _trim_blanks(list(cells), n_columns, trailing_first=True)
+    if has_total and len(trimmed) == n_columns and _contradicts_total(trimmed):
+        leading_first = _trim_blanks(list(cells), n_columns, trailing_first=False)
+        if len(leading_first) == n_columns and not _contradicts_total(leading_first):
+            trimmed = leading_first  # "\t\t40\t5…\t0\t": an empty label column before, a blank 总计 after
+    cells = trimmed
     if len(cells) == n_columns:
         placed = [parse_value(cell) for cell in cells]
         if not any(p.status == "unknown" and _has_digit_runs(p.raw) for p in placed):
