@@ -11,14 +11,19 @@ __all__ = ["find_title", "body_from_title", "find_body", "find_year", "find_form
 _BODY_SUFFIX = (r"街道办事处|街道|镇人民政府|乡人民政府|人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|委员会|"
                 r"管理局|局|委|厅|中心|镇|乡|院|署|会")
 _TITLE_WORD = re.compile(r"年度报告|年报|工作报告")
+_BREADCRUMB = re.compile(r"当前位置|现在的位置|您的位置|[>＞»›]")
 _CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
               "六": "6", "七": "7", "八": "8", "九": "9"}
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD = re.compile(r"统计(?:期限|周期|时限|期间|区间|时间|范围)[^。]{0,30}?((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日")
 
 
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def chinese_year(text: str) -> str:
-    """二〇二〇年 -> 2020年 (only four-numeral runs before 年)."""
+    """二〇二〇年 -> 2020年 (only four-numeral runs before 年); full-width digits as ASCII."""
+    text = text.translate(_FULL_WIDTH_DIGITS)
     return re.sub(r"([〇○零一二三四五六七八九Ｏ]{4})(?=\s*年)", lambda m: "".join(_CN_DIGITS[c] for c in m[1]), text)
 
 
@@ -29,8 +34,8 @@ def find_title(blocks, hint: str | None) -> str | None:
         if not isinstance(block, Paragraph):
             break
         text = block.text.strip().lstrip("#").strip()
-        if text in ("正文", "目录") or not text:
-            continue
+        if text in ("正文", "目录") or not text or _BREADCRUMB.search(text):
+            continue  # "当前位置：首页 > 政府信息公开 > 年度报告" in text saved from a web page
         if len(text) > 60 or re.match(r"^[一二三四五六七八九十]、", text) or "。" in text:
             break
         lines.append(text)
@@ -68,7 +73,8 @@ def short_body(name: str) -> str:
 
 
 def find_body(blocks, title: str | None) -> tuple[str, str] | None:
-    """(short name, name as written) from the title, else the signature, else the name the text uses most."""
+    """(short name, name as written) from the title, else the signature, else the opening text's "…公布X2021年度
+    政府信息公开工作年度报告", else the name the text uses most."""
     if title and (name := body_from_title(title)):
         return short_body(name), name
     paragraphs = [b.text.strip() for b in blocks if isinstance(b, Paragraph)]
@@ -76,7 +82,15 @@ def find_body(blocks, title: str | None) -> tuple[str, str] | None:
         if len(text) <= 30 and "。" not in text and re.search(r"(" + _BODY_SUFFIX + r")$", text) \
                 and not re.match(r"^[一二三四五六七八九十（(]", text):
             return short_body(text), text
+    for text in paragraphs[:6]:
+        if match := _NAMED_REPORT.search(re.sub(r"\s+", "", chinese_year(text))):
+            return short_body(match["name"]), match["name"]
     return _most_named(" ".join(paragraphs))
+
+
+# "现向社会公布临江市市场监督管理局2021年度政府信息公开工作年度报告": the body right before the report's year
+_NAMED_REPORT = re.compile(r"(?:公布|发布|编制|编写|形成|现将|特)(?P<name>[\u4e00-\u9fff]{2,25}?(?:" + _BODY_SUFFIX +
+                           r"))(?:19|20)\d{2}年度?(?:政府信息公开|政务公开|信息公开)")
 
 
 # Pronoun-like characters never start or sit inside a body name; connectors such as 和 may (和平街道), and the
@@ -113,7 +127,7 @@ def find_year(blocks, title: str | None) -> int | None:
     """The statistics period's year; else the title's; else the year the opening text names most."""
     paragraphs = [b.text for b in blocks if isinstance(b, Paragraph)]
     joined = "\n".join(paragraphs)
-    if match := _PERIOD.search(re.sub(r"\s+", "", joined)):
+    if match := _PERIOD.search(re.sub(r"\s+", "", chinese_year(joined))):
         return int(match[1])
     if title and (match := _YEAR.search(chinese_year(title))):
         return int(match[1])

@@ -64,7 +64,7 @@ def heading_of(text: str) -> Heading | None:
 def _table_titled(title: str) -> str | None:
     if re.search(r"主动公开政府信息情况", title):
         return "二"
-    if re.search(r"收到和处理", title):
+    if re.search(r"收到和处理|依申请公开政府信息情况", title):  # the second: older reports' wording
         return "三"
     if re.search(r"行政复议", title) and re.search(r"行政诉讼", title):
         return "四"
@@ -142,9 +142,14 @@ def _continues(paragraphs: list[tuple[int, str, str]], index: int, sub: str, tex
 
 
 def _looks_tabular(text: str) -> bool:
-    """Inside a table zone, a short fragment or a line of numbers is table debris, not narrative."""
+    """Inside a table zone, a short fragment, a line of numbers or a table row written as a line (a label and three
+    or more numbers) is table debris, not narrative."""
     stripped = text.strip()
-    return len(stripped) < 25 or bool(re.fullmatch(r"[\d\s.,，、（）()%件万元个]+", stripped))
+    return len(stripped) < 25 or bool(re.fullmatch(r"[\d\s.,，、（）()%件万元个]+", stripped)) \
+        or bool(_ROW_LINE.search(stripped))
+
+
+_ROW_LINE = re.compile(r"(?:\s+[+\-－]?\d[\d.,]*(?:万元|元)?){3,}\s*$")
 
 
 _SENTENCE_END = re.compile(r"(?<=[。；！？])")

@@ -38,6 +38,7 @@ _T4_CUE = re.compile(r"行政复议|复议后起诉|直接起诉|结果维持|�
 _PARAGRAPH_ROW = re.compile(r"^(?P<label>(?:\d+[.、．]\s*)?[^\d\s].*?[^\d\s.,\-])\s*"
                             r"(?P<values>(?:[+\-－]?\d(?:[\d.,]|，(?=\d{3}(?!\d)))*\s*(?:万元|元)?\s*)+)$")
 _STATED = re.compile(r"\d|无")
+_NUMBERS_LINE = re.compile(r"(?:[+\-－]?\d[\d.,]*\s+){4,}[+\-－]?\d[\d.,]*")  # five or more numbers, nothing else
 _TRAILING_DIGITS = re.compile(r"^(?P<label>.*?[^\d\s.,\-])\s*(?P<digits>\d[\d\s]*)$")
 
 
@@ -81,6 +82,8 @@ def line_rows(blocks, zones: list[str | None]) -> list[LineRow]:
             if target:
                 current = target
                 rows.append(LineRow(match["label"].strip(), tuple(match["values"].split()), target))
+            elif current and _NUMBERS_LINE.fullmatch(text):
+                rows.append(LineRow("", tuple(text.split()), current))  # a PDF's value line without its label
             elif len(text) <= 60 and (cue := _cue(text)):
                 current = cue
             continue

@@ -17,7 +17,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from ingest.errors import NotAReportError
 from ingest.report import parse_bytes
 
 T3_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
@@ -400,12 +399,6 @@ def test_html_table4_header_with_line_breaks(html_2021):
     _assert_table4(html_2021)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Web page whose left column is headed <h2>政府信息公开年报</h2> before the article's "
-    "<h1>临江市教育局2021年政府信息公开工作年度报告</h1>: report.title is '政府信息公开年报'. "
-    "readers._html_title takes the first h1 or h2 in document order that holds 报告/年报, so the column heading "
-    "wins over the article's h1 and over <title>. Expected the h1. (Body and year still come right here, from "
-    "the signature and the statistics period.)"))
 def test_html_column_heading_is_not_the_title():
     # many sites put the column's name in an h2 above the article's own h1
     report = parse_bytes(_html_page(column_heading="<h2>政府信息公开年报</h2>"), "jyj.html")
@@ -499,21 +492,11 @@ def test_full_width_digits_in_table_cells():
     assert _cells(report)[("二", "fees", "fee_amount")].value == 245.6
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Title '临江市市场监督管理局２０２１年政府信息公开工作年度报告' (full-width year): body comes out as "
-    "'临江市市场监督管理局２０２１年' because meta.body_from_title strips the year with r'(?:19|20)\\d{2}年', whose "
-    "literal '19|20' does not match full-width digits (chinese_year/NFKC is not applied). Expected "
-    "'临江市市场监督管理局'."))
 def test_full_width_year_in_the_title_is_not_part_of_the_body():
     report = parse_bytes(_text_report(title=("临江市市场监督管理局２０２１年政府信息公开工作年度报告",)), "linjiang.txt")
     assert (report.body, report.year) == ("临江市市场监督管理局", 2021)
 
 
-@pytest.mark.xfail(strict=True, raises=NotAReportError, reason=(
-    "A report typed with full-width digits throughout (title '…２０２１年…', period '自２０２１年１月１日起至"
-    "２０２１年１２月３１日止', text '２０２１年，本局…', signature '２０２２年１月２５日'): parse_bytes raises "
-    "NotAReportError '找不到报告的…年度' because meta.find_year's _PERIOD and _YEAR patterns start with the ASCII "
-    "literal '19|20' and chinese_year does not fold full-width digits. Expected year 2021."))
 def test_full_width_digits_throughout_still_give_the_year():
     report = parse_bytes(_full_width(_text_report().decode("utf-8")).encode("utf-8"), "linjiang.txt")
     assert (report.body, report.year, report.format) == ("临江市市场监督管理局", 2021, "2021")
@@ -577,11 +560,6 @@ def test_chinese_numeral_year_two_line_title_body_only_in_the_signature():
     _assert_table3_2021(report)
 
 
-@pytest.mark.xfail(strict=True, raises=NotAReportError, reason=(
-    "Title '2021年政府信息公开工作年度报告' without the body, no signature, the body named only in the first "
-    "paragraph ('现向社会公布临江市市场监督管理局2021年度政府信息公开工作年度报告', the wording of the shipped "
-    "沭阳 page): parse_bytes raises NotAReportError '找不到报告的机关名称'. meta.find_body tries the title, the last "
-    "six lines and _most_named (街道/镇/乡 only), never the first paragraph. Expected body 临江市市场监督管理局."))
 def test_body_named_only_in_the_first_paragraph():
     report = parse_bytes(_text_report(
         title=("2021年政府信息公开工作年度报告",),
@@ -591,11 +569,6 @@ def test_body_named_only_in_the_first_paragraph():
     assert (report.body, report.year) == ("临江市市场监督管理局", 2021)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Text saved from a web page, first lines '当前位置：首页 > 政府信息公开 > 年度报告' / "
-    "'临江市教育局2021年政府信息公开工作年度报告' / '发布时间：2022-01-20 来源：临江市教育局': the title is the "
-    "breadcrumb (meta.find_title stops at the first line matching 年度报告) and the body is '当前位置：首页>'. "
-    "Expected title '临江市教育局2021年政府信息公开工作年度报告', body 临江市教育局."))
 def test_breadcrumb_before_the_title_in_text_saved_from_a_web_page():
     report = parse_bytes(_text_report(
         title=("当前位置：首页 > 政府信息公开 > 年度报告", "临江市教育局2021年政府信息公开工作年度报告",
@@ -635,23 +608,12 @@ def test_unnumbered_headings_and_sub_parts_of_section_one():
     assert _cells(report)[("二", "fees", "fee_amount")].value == 245.6
 
 
-@pytest.mark.xfail(strict=True, raises=NotAReportError, reason=(
-    "PDF text whose section 三 is headed '三、依申请公开政府信息情况' (the older wording) and whose table 三 rows are "
-    "text lines: parse_bytes raises NotAReportError '没有找到表三'. sections.heading_of gives key 'requests' but "
-    "_table_titled only knows 收到和处理, so the zone is None and tables.line_rows skips every paragraph there, "
-    "the header lines 申请人情况/自然人 included. Expected table 三 as written (本年新收 总计 48)."))
 def test_older_heading_wording_for_section_three():
     report = parse_bytes(_pdf_text_report(headings=("一、总体情况", "二、主动公开政府信息情况",
                                                     "三、依申请公开政府信息情况", HEADINGS[3])), "jyj.txt")
     _assert_table3_2021(report)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "PDF text, table 三 rows as lines such as '（三）不予公开1.属于国家秘密 0 0 0 0 0 0 0' and '（七）总计 41 4 1 0 "
-    "2 0 48': they also become narrative passages, and rows starting with （一）…（七） become sub-part titles "
-    "(passage section '收到和处理政府信息公开申请情况 / （七）总计 41 4 1 0 2 0 48'). sections._looks_tabular "
-    "treats only lines under 25 characters or all-digit lines as table debris. Expected: no narrative passage "
-    "holds a table row; the rows are already row passages."))
 def test_table_rows_as_text_lines_are_not_narrative_passages():
     report = parse_bytes(_pdf_text_report(), "jyj.txt")
     narrative = [p for p in report.passages if p.kind == "text"]
@@ -675,12 +637,6 @@ def _pdf_of_lines(lines) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "PDF without ruling lines, table 四 as its text layer gives it: header lines '行政复议 行政诉讼' / "
-    "'未经复议直接起诉 复议后起诉' / '结果维持 结果纠正 …' and the numbers on one line "
-    "'1 0 1 0 2 0 1 0 1 2 0 0 0 1 1'. The report has no table-四 cells at all and no warning: "
-    "tables.line_rows drops the number line because _PARAGRAPH_ROW needs a label before the numbers (table 四's "
-    "only value row has none). Expected the fifteen cells, e.g. review/total 2, litigation_after_review/pending 1."))
 def test_pdf_table4_numbers_line_without_a_label():
     report = parse_bytes(_pdf_of_lines(_pdf_text_report().decode("utf-8").split("\n")), "jyj.pdf")
     assert (report.body, report.year) == ("临江市教育局", 2021)  # the rest of the file is read
