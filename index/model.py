@@ -91,3 +91,4 @@ class Query:
     fuzzy: tuple[str, ...] = field(default=())  # bodies matched with one character different
     in_scope: bool = True
     suggestions: tuple[str, ...] = ()  # held bodies one character away from an unknown short name
+    topic: str = ""  # what is asked: the question without its body names and years

@@ -7,13 +7,15 @@ import re
 import sqlite3
 from collections.abc import Sequence
 
+from ingest.tokenize import tokenize
+
 from .dense import DenseIndex, Embedder
 from .fusion import rrf
 from .lexical import LexicalIndex
 from .model import Citation, Hit, Query, ReportRef
 from .wording import W
 
-__all__ = ["Retriever", "quote_answer", "SECTION_EXPANSIONS"]
+__all__ = ["Retriever", "quote_answer", "number_sentence", "asks_count", "SECTION_EXPANSIONS"]
 
 SECTION_EXPANSIONS = {
     "problems": "问题 不足 有待 差距",
@@ -50,7 +52,9 @@ class Retriever:
                mode: str = "hybrid") -> list[Hit]:
         """Passages for ``question`` within ``reports`` (all when empty); mode: hybrid | bm25 | dense."""
         by_id = {r.id: r for r in reports}
-        search_text = question + " " + SECTION_EXPANSIONS.get(query.section or "", "")
+        # within named reports, their names and years only add noise to the scores
+        asked = query.topic if by_id and query.topic.strip() else question
+        search_text = asked + " " + SECTION_EXPANSIONS.get(query.section or "", "")
         rankings: list[list[int]] = []
         if mode in ("hybrid", "bm25"):
             rankings.append([pid for pid, _ in self.lexical.search(search_text, tuple(by_id), "text", 30)])
@@ -60,7 +64,7 @@ class Retriever:
                 marks = ",".join("?" * len(by_id))
                 allowed = [pid for (pid,) in self.conn.execute(
                     f"SELECT id FROM passages WHERE kind = 'text' AND report_id IN ({marks})", tuple(by_id))]
-            vector = self.embedder.encode_queries([question])[0]
+            vector = self.embedder.encode_queries([asked])[0]
             rankings.append([pid for pid, _ in self.dense.search(vector, 30, allowed)])
         scores = rrf(rankings)
         if not scores:
@@ -93,11 +97,15 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[。；！？])|\n", text) if s.strip()]
 
 
-def _number_sentence(question: str, hits: Sequence[Hit]) -> str | None:
-    """The sentence of the quoted passages that states a number and shares the most words with the question."""
-    from ingest.tokenize import tokenize
+def asks_count(question: str) -> bool:
+    return bool(re.search(r"多少|几|数量|数字", question))
 
-    wanted = set(tokenize(question)) - {"多少", "几", "条", "件", "个"}
+
+def number_sentence(query: Query, hits: Sequence[Hit]) -> tuple[str, Hit] | None:
+    """The sentence of the passages that states a number and shares the most words with what is asked (two at
+    least, or every word when fewer are asked), with its passage; None when no sentence says it."""
+    wanted = set(tokenize(query.topic or query.text)) - {"多少", "几", "条", "件", "个", "数量", "数字"}
+    need = min(2, len(wanted))
     best, best_score = None, 0
     for hit in hits:
         for sentence in _sentences(hit.text):
@@ -105,8 +113,8 @@ def _number_sentence(question: str, hits: Sequence[Hit]) -> str | None:
                 continue
             score = len(wanted & set(tokenize(sentence)))
             if score > best_score:
-                best, best_score = sentence, score
-    return best if best_score >= 2 else None
+                best, best_score = (sentence, hit), score
+    return best if need and best_score >= need else None
 
 
 def quote_answer(question: str, query: Query, hits: Sequence[Hit], per_answer: int = 3) -> tuple[str, list[Citation]]:
@@ -118,13 +126,16 @@ def quote_answer(question: str, query: Query, hits: Sequence[Hit], per_answer: i
     else:
         pool = [h for h in pool if h.score >= 0.6 * top.score]
     chosen = pool[:per_answer]
+    stated = number_sentence(query, hits) if asks_count(question) else None
+    if stated and stated[1] not in chosen:
+        chosen = [stated[1]] + chosen[:per_answer - 1]  # the passage that states the number is quoted
     if query.bodies:
         chosen.sort(key=lambda h: h.passage_id)
     citations = [Citation(h.report.body, h.report.year, h.report.display_title, h.report.source, h.section, h.text)
                  for h in chosen]
     lines = []
-    if re.search(r"多少|几|数量|数字", question) and (sentence := _number_sentence(question, chosen)):
-        lines.append(W.NUMBER_IN_TEXT.format(sentence=sentence))
+    if stated:
+        lines.append(W.NUMBER_IN_TEXT.format(sentence=stated[0]))
     if len({h.report.id for h in chosen}) == 1:
         lines.append(W.NARRATIVE_HEAD.format(body=top.report.body, year=top.report.year, title=top.report.display_title))
         lines += [W.QUOTE.format(section=h.section, text=h.text) for h in chosen]

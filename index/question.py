@@ -149,6 +149,8 @@ _GENERIC_FROM = next(i for i, (_, m) in enumerate(MEASURES) if m.rows == ("carri
 
 def _measure(text: str) -> Measure | None:
     """Specific rows of tables 四 and 三 first, then table 二, then the generic rows of table 三 (收到, 结转, 总计)."""
+    if _NOT_IN_TABLES.search(text):
+        return None  # answered from the text (人大代表建议办理 50 件; 信息处理费 380 元)
     table2_first = "主动公开" in text  # 主动公开了多少件规范性文件: table 二, not 予以公开 of table 三
     for pattern, measure in MEASURES[:_GENERIC_FROM]:
         if re.search(pattern, text) and not (table2_first and measure.table == "三" and _table2_row(text)):
@@ -164,6 +166,11 @@ def _measure(text: str) -> Measure | None:
         if re.search(pattern, text):
             return measure
     return None
+
+
+# Topics the narrative states and no table counts: proposals handled (section 六) and the information-processing
+# fee (信息处理费, section 六), not table 二's 行政事业性收费.
+_NOT_IN_TABLES = re.compile(r"建议|提案|处理费|信息公开.{0,4}收费|公开收费")
 
 
 def _table2_row(text: str) -> bool:
@@ -216,6 +223,9 @@ def _section(text: str) -> str | None:
     return None
 
 
+_YEAR_WORDS = re.compile(r"(?:[〇○零一二三四五六七八九]{4}|(?:19|20)?\d{2})年度?")
+
+
 def _mask(text: str, matches: list[tuple[int, int, str]]) -> str:
     for start, end, _ in reversed(matches):
         text = text[:start] + "＊" + text[end:]
@@ -246,5 +256,6 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     scope = m[1] if (m := re.search(r"各(街道|镇|乡)|哪个(街道|镇|乡)", stripped)) and m[1] else \
         (m[2] if m else None)
     in_scope = bool(bodies or unknown or measure or _DOMAIN.search(stripped))
+    topic = _YEAR_WORDS.sub("", stripped).replace("＊", "")
     return Query(text, bodies, unknown, years, measure, column, operation, top, scope, _section(stripped), fuzzy,
-                 in_scope, suggestions)
+                 in_scope, suggestions, topic)

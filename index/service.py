@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import threading
 from dataclasses import replace
@@ -15,7 +16,7 @@ from .aggregate import aggregate_answer
 from .dense import DenseIndex, Embedder, load_embedder, read_meta
 from .gazetteer import Gazetteer
 from .model import Answer, Query, ReportRef
-from .narrative import Retriever, quote_answer
+from .narrative import Retriever, asks_count, number_sentence, quote_answer
 from .numeric import Tables, describe_value, read_measure
 from .question import MAX_QUESTION_CHARS, parse_question
 from .wording import W
@@ -174,9 +175,19 @@ class Answerer:
         if not hits:
             scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"
             return Answer(question, "none", W.NOTHING_FOUND.format(scope=scope), warnings=tuple(warnings))
+        if query.bodies and query.measure is None and asks_count(question) and number_sentence(query, hits) is None:
+            scope = "、".join(f"{r.body}{r.year}年" for r in reports)  # "员工人数是多少": no table row, no sentence
+            return Answer(question, "none", W.NUMBER_NOT_STATED.format(scope=scope, topic=_topic_words(query)),
+                          warnings=tuple(warnings))
         text, citations = quote_answer(question, query, hits, self.config.index.passages_per_answer)
         top = hits[0].report
         return Answer(question, "narrative", text, None, None, top.body, top.year, tuple(citations), tuple(warnings))
+
+
+def _topic_words(query: Query) -> str:
+    """The asked-about words for a message: "员工人数" out of "员工人数是多少"."""
+    topic = re.sub(r"(是|有|为)?(多少|几)(名|个|件|条|人|次|项)?|请问|呢|吗|？|\?|。", "", query.topic)
+    return topic.strip("的了") or query.topic
 
 
 def _with(query: Query, operation: str) -> Query:

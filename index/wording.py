@@ -15,7 +15,7 @@ class W:
     SUGGEST = "您是不是要问“{body}”？"
     NO_YEAR = "没有找到{body}{year}年的年度报告（已收录：{years}）。"
     NO_REPORTS = "库里还没有任何年度报告；请先运行 python -m ingest。"
-    OLD_STORE = "数据库 {path} 是旧版本的格式；删除它后重新运行 python -m ingest 即可重建（报告文件不受影响）。"
+    OLD_STORE = "数据库 {path} 是旧版本的格式；运行 python -m ingest 即可从报告文件重建（旧库会另存备份）。"
     NEWEST_YEAR = "问题没有指明年份，按{body}最新的 {year} 年报告回答。"
     LATEST_YEAR_ALL = "问题没有指明年份，按库中最新的 {year} 年报告汇总。"
     FUZZY = "按“{body}”理解（问题里的名称有一字之差）。"
@@ -49,4 +49,6 @@ class W:
     QUOTE = "【{section}】\n{text}"
     NUMBER_IN_TEXT = "报告原文：“{sentence}”"
     NOTHING_FOUND = "在{scope}的报告里没有找到与问题相关的内容。"
+    NUMBER_NOT_STATED = ("{scope}的报告没有写到“{topic}”的数字：年度报告的表格只统计政府信息公开工作"
+                         "（主动公开、收到和处理申请、行政复议和诉讼），正文里也没有找到这个数。")
     DENSE_OFF = "向量检索未启用，只用关键词检索。"
