@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from .config import load_config
 from .errors import NianbaoError
 from .pipeline import FileOutcome, collect_files, ingest_file
-from .store import Store
+from .store import SCHEMA_VERSION, Store, stored_version
 
 __all__ = ["main"]
 
@@ -71,9 +72,24 @@ def summary_line(outcome: FileOutcome) -> str:
             f"{len(r.findings)} 条勾稽问题 [{_STATUS[outcome.status]}]{replaced}")
 
 
+def _set_aside_old_store(database: Path) -> Path | None:
+    """A database of an older schema is derived data: keep it beside as a backup and build a new one."""
+    version = stored_version(database)
+    if version in (None, 0, SCHEMA_VERSION):
+        return None
+    backup = database.with_name(f"{database.name}.v{version}.bak")
+    os.replace(database, backup)
+    return backup
+
+
 def run_ingest(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     paths = [Path(p) for p in args.paths] or [config.paths.reports]
+    if backup := _set_aside_old_store(config.paths.database):
+        print(f"数据库 {config.paths.database} 是旧版本的格式，已另存为 {backup.name}；现从报告文件夹 "
+              f"{config.paths.reports} 重建。")
+        if config.paths.reports not in paths:
+            paths.insert(0, config.paths.reports)
     missing = [p for p in paths if not p.exists()]
     files = collect_files(p for p in paths if p.exists())
     failed = [FileOutcome(p, "failed", error=f"{p}：找不到这个文件或文件夹。") for p in missing]

@@ -23,7 +23,7 @@ from .errors import NianbaoError
 from .model import Cell, Finding, Report
 from .tokenize import tokenize
 
-__all__ = ["Store", "WriteResult", "StoreVersionError", "content_hash", "SCHEMA_VERSION"]
+__all__ = ["Store", "WriteResult", "StoreVersionError", "content_hash", "stored_version", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 5
 
@@ -38,6 +38,17 @@ def content_hash(*parts: str | bytes) -> str:
 
 class StoreVersionError(NianbaoError):
     """The database was written by another version of the schema."""
+
+
+def stored_version(path: Path) -> int | None:
+    """The schema version of an existing database file (0 for an empty one), or None when there is none."""
+    if not path.exists():
+        return None
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
 
 
 @dataclass(frozen=True)

@@ -348,3 +348,23 @@ def test_two_versions_of_one_report_in_a_folder_settle(workspace, run):
     second = run(workspace.reports)
     assert all(not line.startswith("✓") for line in second.lines)
     assert dump_database(workspace.database) == after_first
+
+
+def test_database_of_an_older_schema_is_kept_aside_and_rebuilt_from_the_reports_folder(workspace, run):
+    """After an upgrade the store is rebuilt from the report files; the old file stays beside as a backup."""
+    workspace.database.parent.mkdir(parents=True)
+    old = sqlite3.connect(workspace.database)
+    old.execute("CREATE TABLE reports (id TEXT PRIMARY KEY, body TEXT)")
+    old.execute("INSERT INTO reports VALUES ('x', '旧库里的机关')")
+    old.execute("PRAGMA user_version = 4")
+    old.commit()
+    old.close()
+
+    result = run(workspace.earlier)  # a folder given explicitly: the reports folder is rebuilt too
+    assert result.status == 0
+    backup = workspace.database.with_name("nianbao.sqlite.v4.bak")
+    assert result.lines[0] == (f"数据库 {workspace.database} 是旧版本的格式，已另存为 {backup.name}；"
+                               f"现从报告文件夹 {workspace.reports} 重建。")
+    assert _bodies(workspace.database) == {"桥头胡街道", "左家庄街道"}
+    assert _bodies(backup) == {"旧库里的机关"}
+    assert run().lines[-1].startswith("完成：新增 0，替换 0，未变 1，失败 0。")  # upgraded once
