@@ -87,7 +87,7 @@ class Query:
     operation: str = "value"  # value | sum | max | min | rank | compare | trend
     top: int | None = None
     scope: str | None = None  # 街道 / 镇 / 乡 for "各街道"
-    section: str | None = None  # a section the question points at: problems | measures | channels | overview
+    section: str | None = None  # a section the question points at: problems | measures | channels | contact | fees
     fuzzy: tuple[str, ...] = field(default=())  # bodies matched with one character different
     in_scope: bool = True
     suggestions: tuple[str, ...] = ()  # held bodies one character away from an unknown short name

@@ -22,6 +22,7 @@ SECTION_EXPANSIONS = {
     "measures": "改进 措施 加强 进一步 下一步",
     "channels": "公众号 微博 网站 新媒体 平台 渠道",
     "contact": "电话 联系 地址",
+    "fees": "信息处理费 处理费 收取 收费 费用",
 }
 _SECTION_BONUS = 1.0 / 61  # as much as one first place in one ranking
 
@@ -37,6 +38,8 @@ def _favoured(section: str | None, hit_key: str | None, path: str, text: str) ->
         return hit_key in ("overview", "proactive", None) and bool(re.search(r"公众号|微博|网站|新媒体|平台|抖音", text))
     if section == "contact":
         return bool(re.search(r"电话|联系", text))
+    if section == "fees":  # the information-processing fee, not the 收费项目目录 of proactive disclosure
+        return bool(re.search(r"处理费|收取.{0,6}费", text))
     return False
 
 
@@ -103,7 +106,8 @@ def asks_count(question: str) -> bool:
 
 def number_sentence(query: Query, hits: Sequence[Hit]) -> tuple[str, Hit] | None:
     """The sentence of the passages that states a number and shares the most words with what is asked (two at
-    least, or every word when fewer are asked), with its passage; None when no sentence says it."""
+    least, or every word when fewer are asked), with its passage; None when no sentence says it. Among equals, one
+    where an asked word is directly followed by its number (规范性文件 34 件, not 规范性文件等 243 件) wins."""
     wanted = set(tokenize(query.topic or query.text)) - {"多少", "几", "条", "件", "个", "数量", "数字"}
     need = min(2, len(wanted))
     best, best_score = None, 0
@@ -111,7 +115,9 @@ def number_sentence(query: Query, hits: Sequence[Hit]) -> tuple[str, Hit] | None
         for sentence in _sentences(hit.text):
             if not re.search(r"\d", sentence):
                 continue
-            score = len(wanted & set(tokenize(sentence)))
+            shared = wanted & set(tokenize(sentence))
+            counted = any(re.search(re.escape(word) + r"\s*[:：]?\s*\d", sentence) for word in shared if len(word) >= 2)
+            score = len(shared) + (0.5 if counted else 0.0)
             if score > best_score:
                 best, best_score = (sentence, hit), score
     return best if need and best_score >= need else None

@@ -20,6 +20,7 @@ from .wording import W
 
 __all__ = ["Reading", "Tables", "read_measure", "read_measures", "describe_value", "column_keys", "is_money", "shown"]
 
+_APPLICANT_COLUMNS = tuple(c.key for c in T3_COLUMNS if c.key != "total")
 _T3_LABELS = {c.key: c.label for c in T3_COLUMNS} | {"legal_persons": "法人或其他组织（五类合计）"}
 _T4_LABELS = {c.key: c.label for c in T4_COLUMNS}
 _T4_WORDS = ((r"维持", "upheld"), (r"纠正|纠错|败诉|撤销|确认违法", "corrected"), (r"尚未审结|未审结|未结", "pending"),
@@ -43,6 +44,7 @@ class Reading:
     column_label: str
     blanks: int = 0
     why: str | None = None
+    from_columns: bool = False  # 总计 left blank: the value is the sum of the six applicant columns, all stated
 
 
 class Tables:
@@ -146,11 +148,23 @@ def _reading(report: ReportRef, measure: Measure, found: list[Cell], row_sets, c
         return Reading(report, measure, None, None, "unknown", tuple(cells), column_label, why=unknown[0].warning)
     stated = [c for c in cells if c.value is not None]
     if not stated:
+        if measure.table == "三" and columns == ("total",) and (parts := _stated_columns(found, rows)):
+            return Reading(report, measure, sum(c.value for c in parts), measure.unit, "ok", tuple(parts),
+                           column_label, from_columns=True)
         return Reading(report, measure, None, None, "blank", tuple(cells), column_label)
     units = {c.unit for c in stated}
     unit = units.pop() if len(units) == 1 and None not in units else measure.unit
     value = sum(c.value for c in stated)
     return Reading(report, measure, value, unit, "ok", tuple(cells), column_label, blanks=len(cells) - len(stated))
+
+
+def _stated_columns(found: list[Cell], rows: tuple[str, ...]) -> list[Cell] | None:
+    """The six applicant-column cells of the rows when every one is stated: the template's 总计 is their sum."""
+    parts = [c for c in found if _in_rows(c, rows) and c.col_key in _APPLICANT_COLUMNS]
+    if len(parts) != len(_APPLICANT_COLUMNS) * len({c.row_key for c in parts}) or not parts \
+            or any(c.status != "ok" or c.value is None for c in parts):
+        return None
+    return parts
 
 
 def shown(value: float | None, unit: str | None, money: bool = False) -> str:
@@ -178,7 +192,9 @@ def describe_value(tables: Tables, reading: Reading, query: Query) -> tuple[str,
     if reading.status == "blank":
         text = W.VALUE_BLANK.format(**fields)
     elif reading.status == "unknown":
-        text = W.VALUE_UNKNOWN.format(why=reading.why or "", **fields)
+        text = W.VALUE_UNKNOWN.format(why=(reading.why or "").rstrip("。"), **fields)
+    elif reading.from_columns:
+        text = W.VALUE_FROM_COLUMNS.format(value=shown(reading.value, reading.unit), **fields)
     else:
         text = W.VALUE.format(value=shown(reading.value, reading.unit, is_money(measure)), **fields)
         if len(reading.cells) > 1:
@@ -189,7 +205,9 @@ def describe_value(tables: Tables, reading: Reading, query: Query) -> tuple[str,
         if reading.blanks:
             text += W.BLANK_PARTS.format(n=reading.blanks)
     rows = list(dict.fromkeys((c.row_key, c.row_label) for c in reading.cells))
-    if len(rows) == 1 and len({c.col_key for c in reading.cells}) == 1:
+    if reading.from_columns and len(rows) == 1:
+        text += W.SOURCE_ROW.format(table=measure.table, row=row_display(*rows[0]))
+    elif len(rows) == 1 and len({c.col_key for c in reading.cells}) == 1:
         text += W.SOURCE.format(table=measure.table, row=row_display(*rows[0]), column=reading.cells[0].col_label)
     if measure.rows == ("new_received",) and reading.status == "ok":
         carried = [c for c in tables.cells(report.id, "三", ("carried_over",)) if c.col_key == "total"]

@@ -220,6 +220,8 @@ def _section(text: str) -> str | None:
         return "channels"
     if re.search(r"电话|联系|地址|邮编|传真", text):
         return "contact"
+    if re.search(r"收费|处理费|费用", text):
+        return "fees"
     return None
 
 

@@ -15,7 +15,7 @@ from ingest.store import SCHEMA_VERSION
 from .aggregate import aggregate_answer
 from .dense import DenseIndex, Embedder, load_embedder, read_meta
 from .gazetteer import Gazetteer
-from .model import Answer, Query, ReportRef
+from .model import Answer, Citation, Query, ReportRef
 from .narrative import Retriever, asks_count, number_sentence, quote_answer
 from .numeric import Tables, describe_value, read_measure
 from .question import MAX_QUESTION_CHARS, parse_question
@@ -145,6 +145,11 @@ class Answerer:
                 return _with_question(report, question)
             reading = read_measure(tables, report, query.measure, query)
             text, notes, citations = describe_value(tables, reading, query)
+            if reading.status != "ok" and (stated := self._stated_in_text(question, query, report)):
+                sentence, hit = stated  # the cell gives no number, the report's text states one: quote it
+                text += W.STATED_IN_TEXT.format(sentence=sentence)
+                citations.append(Citation(report.body, report.year, report.display_title, report.source,
+                                          hit.section, hit.text))
             value = reading.value if reading.status == "ok" else None
             return Answer(question, "numeric", text, value, reading.unit if value is not None else None, report.body,
                           report.year, tuple(citations), tuple(warnings + notes))
@@ -154,6 +159,11 @@ class Answerer:
         operation = query.operation if query.operation in ("sum", "max", "min", "rank") else "sum"
         return aggregate_answer(question, _with(query, operation), tables, tables.reports_in(year, query.scope),
                                 warnings, year)
+
+    def _stated_in_text(self, question: str, query: Query, report: ReportRef):
+        """A sentence of the report's text that states a number about what is asked, with its passage."""
+        retriever = Retriever(self._conn(), None, None, self.passage_count, self._doc_freqs)
+        return number_sentence(query, retriever.search(question, query, [report], mode="bm25"))
 
     def _narrative(self, question: str, query: Query, tables: Tables, warnings: list[str], mode: str) -> Answer:
         if query.bodies:

@@ -22,10 +22,13 @@ class W:
     TRUNCATED = "问题太长，只看了前 {n} 个字。"
 
     VALUE = "{body}{year}年{label}{column}：{value}。"
+    VALUE_FROM_COLUMNS = ("{body}{year}年{label}{column}：{value}。报告的总计一栏未填写，此数是自然人和五类法人或其他组织"
+                          "六列之和（六列都已填写）。")
     VALUE_BLANK = "{body}{year}年报告中{label}{column}一栏未填写（空白），无法给出数字。"
-    VALUE_UNKNOWN = "{body}{year}年报告中{label}{column}的数值无法确定：{why}"
+    VALUE_UNKNOWN = "{body}{year}年报告中{label}{column}的数值无法确定：{why}。"
     VALUE_MISSING_ROW = "{body}{year}年报告的表{table}里没有“{label}”这一项。"
     SOURCE = "出处：表{table}“{row}”行“{column}”列。"
+    SOURCE_ROW = "出处：表{table}“{row}”行。"
     SUM_NOTE = "（由{n}项相加：{parts}）"
     BLANK_PARTS = "其中 {n} 项未填写，按 0 计。"
     CARRIED_OVER = "另有上年结转 {n} 件（不计入本年新收）。"
@@ -48,6 +51,7 @@ class W:
     NARRATIVE_MULTI = "各报告中的相关内容："
     QUOTE = "【{section}】\n{text}"
     NUMBER_IN_TEXT = "报告原文：“{sentence}”"
+    STATED_IN_TEXT = "\n报告正文写到：“{sentence}”"
     NOTHING_FOUND = "在{scope}的报告里没有找到与问题相关的内容。"
     NUMBER_NOT_STATED = ("{scope}的报告没有写到“{topic}”的数字：年度报告的表格只统计政府信息公开工作"
                          "（主动公开、收到和处理申请、行政复议和诉讼），正文里也没有找到这个数。")
