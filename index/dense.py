@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -31,11 +33,11 @@ class Embedder(Protocol):
 class SentenceTransformerEmbedder:
     """The real model: sentence-transformers, normalised vectors, the bge query instruction on queries."""
 
-    def __init__(self, name: str, query_instruction: str = "", batch_size: int = 32):
+    def __init__(self, name: str, query_instruction: str = "", batch_size: int = 32, local_files_only: bool = False):
         from sentence_transformers import SentenceTransformer  # seconds to import: only when a model is wanted
 
         self.name = name
-        self.model = SentenceTransformer(name, device="cpu")
+        self.model = SentenceTransformer(name, device="cpu", local_files_only=local_files_only)
         dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = int(dimension() or self.model.encode(["维度"]).shape[1])
         self.query_instruction = query_instruction
@@ -54,12 +56,41 @@ class SentenceTransformerEmbedder:
 
 
 def load_embedder(name: str, query_instruction: str = "", batch_size: int = 32) -> tuple[Embedder | None, str | None]:
-    """(embedder, None), or (None, a one-line reason) when the model cannot be loaded (offline, not cached)."""
+    """(embedder, None), or (None, a one-line reason) when the model cannot be loaded (offline, not cached).
+
+    A local folder or a model in the local cache loads without the network. Otherwise the hub is asked only when
+    it answers at once: unreachable, huggingface_hub would retry for more than a minute before giving up.
+    """
     try:
-        return SentenceTransformerEmbedder(name, query_instruction, batch_size), None
+        return SentenceTransformerEmbedder(name, query_instruction, batch_size, local_files_only=True), None
     except Exception as e:  # network, cache and format errors all mean the same to the user
-        reason = str(e).splitlines()[0][:160] if str(e) else e.__class__.__name__
-        return None, f"向量模型 {name} 无法加载（{reason}），只用关键词索引（BM25）回答。"
+        error = e
+    if not Path(name).exists():
+        endpoint = os.environ.get("HF_ENDPOINT") or "https://huggingface.co"
+        if _offline() or not _reachable(endpoint):
+            return None, (f"向量模型 {name} 无法加载（本机没有缓存，也连不上模型仓库 {endpoint}），"
+                          "只用关键词索引（BM25）回答。")
+        try:
+            return SentenceTransformerEmbedder(name, query_instruction, batch_size), None
+        except Exception as e:
+            error = e
+    reason = str(error).splitlines()[0][:160] if str(error) else error.__class__.__name__
+    return None, f"向量模型 {name} 无法加载（{reason}），只用关键词索引（BM25）回答。"
+
+
+def _offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _reachable(url: str, timeout: float = 3.0) -> bool:
+    """Whether a TCP connection to the URL's host opens within ``timeout`` seconds (name lookup included)."""
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)),
+                                      timeout=timeout):
+            return True
+    except OSError:
+        return False
 
 
 def current_dir(index_path: Path) -> Path:

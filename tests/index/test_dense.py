@@ -126,3 +126,19 @@ def test_index_status_command(dense_store, capsys):
     assert main(["status", "--config", str(dense_store.config)]) == 0
     out = capsys.readouterr().out
     assert str(dense_store.model) in out and "64 维" in out
+
+
+def test_a_hub_model_neither_cached_nor_reachable_is_reported_without_asking_the_network(monkeypatch, tmp_path):
+    """Not cached and the hub closed: one clear reason at once, not huggingface_hub's minute of retries."""
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{closed}")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))  # an empty cache
+    embedder, reason = load_embedder("BAAI/bge-small-zh-v1.5")
+    assert embedder is None
+    assert reason == (f"向量模型 BAAI/bge-small-zh-v1.5 无法加载（本机没有缓存，也连不上模型仓库 http://127.0.0.1:{closed}），"
+                      "只用关键词索引（BM25）回答。")
