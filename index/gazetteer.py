@@ -8,12 +8,15 @@ different (沭阳/沐阳, an OCR slip) is matched as a fallback.
 
 An alias without the body's place (市科委, 发展和改革局) stands for that body only where the question does not put
 another place in front of it: 北京市科委 and 宿迁市发展和改革局 are other bodies, which the store does not hold.
+"Another place" is a place name of jieba's dictionary (北京, 宿迁市), so 我想了解市科委 is still 上海市科委.
 """
 from __future__ import annotations
 
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
 
 __all__ = ["Gazetteer", "aliases_of"]
 
@@ -26,8 +29,20 @@ FUZZY_MIN_LEN = 5
 
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{1,6}?(?:自治区|省|市|县|区|旗))(?=[\u4e00-\u9fff]{2,})")
 _LEVEL = re.compile(r"(?:自治区|省|市|县|区|旗)$")
-# words that may stand right before a body's name in a question and are not a place
-_BEFORE_NAME = re.compile(r"年度?|的|请问|问一下|问|查询|查|关于|和|与|及|跟|同|在|是|对比|比较|看看|看")
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    """The place names (part of speech ns) of jieba's dictionary: 北京, 杭州, 宿迁市, 渝北 …"""
+    import jieba
+
+    words = set()
+    with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as dictionary:
+        for line in dictionary:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "ns":
+                words.add(parts[0])
+    return frozenset(words)
 
 
 def place_stems(*names: str) -> set[str]:
@@ -84,11 +99,17 @@ class Gazetteer:
             for alias in aliases_of(body, full):
                 self.alias_to_bodies[alias].add(body)
         self.max_len = max((len(a) for a in self.alias_to_bodies), default=0)
+        self._held_places = {stem for stems in self.places.values() for stem in stems}
         self._wildcards: dict[str, set[str]] | None = None
 
     def match(self, text: str) -> list[tuple[int, int, str]]:
         """Non-overlapping (start, end, body) in ``text``, longest first; an alias shared by two bodies is skipped."""
+        return self.match_detail(text)[0]
+
+    def match_detail(self, text: str) -> tuple[list[tuple[int, int, str]], list[str]]:
+        """The matches, and the names of other places' bodies met on the way (北京市科委: not 上海市科委)."""
         found: list[tuple[int, int, str]] = []
+        others: list[str] = []
         taken = [False] * len(text)
         for length in range(min(self.max_len, len(text)), 1, -1):
             for start in range(len(text) - length + 1):
@@ -97,26 +118,35 @@ class Gazetteer:
                 bodies = self.alias_to_bodies.get(text[start:start + length])
                 if bodies and len(bodies) == 1:
                     body = next(iter(bodies))
-                    if not self._other_place(text, start, text[start:start + length], body):
+                    alias = text[start:start + length]
+                    if place := self._other_place(text, start, alias, body):
+                        others.append(place + alias)
+                    else:
                         found.append((start, start + length, body))
                     for i in range(start, start + length):  # another place's body: no shorter alias inside it
                         taken[i] = True
-        return sorted(found)
+        return sorted(found), others
 
-    def _other_place(self, text: str, start: int, alias: str, body: str) -> bool:
-        """True when ``alias`` leaves out the body's place and the question puts another place before it."""
+    def _other_place(self, text: str, start: int, alias: str, body: str) -> str | None:
+        """The place written before ``alias`` when the alias leaves out the body's place and that place is another
+        one (北京 before 市科委, 宿迁市 before 发展和改革局); else None."""
         stems = self.places.get(body)
         if not stems or any(stem in alias for stem in stems):
-            return False
+            return None
         run = re.search(r"[\u4e00-\u9fff]+$", text[:start])
         if not run:
-            return False
-        before = _BEFORE_NAME.split(run[0])[-1]
-        if _LEVEL.search(alias[:1]):  # 市科委: the place is written before it without its level (北京|市科委)
-            place = before
-        else:  # 发展和改革局: a whole place is written before it (宿迁市|发展和改革局)
-            place = _LEVEL.sub("", before) if _LEVEL.search(before) else ""
-        return len(place) >= 2 and not any(place.endswith(stem) for stem in stems)
+            return None
+        before = run[0]
+        level_first = bool(_LEVEL.match(alias[:1]))  # 市科委: the place is written before it without its level
+        for size in range(min(len(before), 8), 1, -1):
+            place = before[-size:]
+            if not level_first and not _LEVEL.search(place):
+                continue  # 发展和改革局: a whole place with its level is written before it (宿迁市)
+            stem = _LEVEL.sub("", place)
+            named = {place, stem, place + alias[0]} if level_first else {place, stem}  # 宿迁|市…: 宿迁市
+            if named & _place_words() or stem in self._held_places:
+                return None if any(stem.endswith(s) for s in stems) else place
+        return None
 
     def match_fuzzy(self, text: str, min_len: int = FUZZY_MIN_LEN) -> list[tuple[int, int, str]]:
         """A body written with exactly one character different (沐阳/沭阳 in an OCR text).

@@ -93,13 +93,13 @@ _T2_COLUMNS = (  # (pattern, column key, label); the first that matches and that
     (r"增减|增/减|增加|减少|增|减", "change", "本年增/减"),
     (r"新制作|制作", "made", "本年新制作数量"),
     (r"新公开", "published", "本年新公开数量"),
-    (r"主动公开|公开了", "published", "本年新公开数量"),
     (r"对外公开总|公开总数|总数", "total_public", "对外公开总数量"),
     (r"制发|发布了|印发", "issued", "本年制发件数"),
     (r"废止", "repealed", "本年废止件数"),
     (r"现行有效|有效", "in_force", "现行有效件数"),
     (r"处理决定|决定", "decisions", "处理决定数量"),
     (r"项目数量|项目|多少个|几个|数量", "items", "采购项目数量"),
+    (r"主动公开|公开了", "published", "本年新公开数量"),  # only when no column is named: 主动公开 is table 二's title
 )
 _T2_DEFAULT = {"procurement": "items", "fees": "fee_amount", "regulations": "in_force", "normative_documents": "in_force"}
 
@@ -236,9 +236,9 @@ def _mask(text: str, matches: list[tuple[int, int, str]]) -> str:
 
 def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     text = normalize_question(question)
-    matches = gazetteer.match(text)
+    matches, others = gazetteer.match_detail(text)
     masked = _mask(text, matches)
-    unknown = unknown_mention(masked, gazetteer)
+    unknown = unknown_mention(masked, gazetteer) or (others[0] if others else None)
     fuzzy: tuple[str, ...] = ()
     if unknown or not matches:  # a name not held exactly: perhaps one character off (沐阳 for 沭阳)
         extra = gazetteer.match_fuzzy(masked)

@@ -226,6 +226,8 @@ def test_fee_amounts(service, question, report, value, unit):
     ("王家街道2019年新公开的规范性文件有几件", WANGJIA, 1),  # 2019 format: 本年新公开数量
     ("王家街道2019年规范性文件对外公开总数量", WANGJIA, 1),
     ("上海市科委2024年主动公开了多少件规范性文件", KEWEI, 13),
+    ("上海市科委2024年主动公开的规范性文件现行有效多少件", KEWEI, 55),  # | 规范性文件 | 13 | 0 | 55 |
+    ("上海市科委2024年主动公开的规范性文件废止了多少件", KEWEI, 0),
 ])
 def test_normative_documents(service, question, report, value):
     assert_number(service.answer(question), report, value)
@@ -331,6 +333,17 @@ def test_year_not_held(service, question, held):
     answer = service.answer(question)
     assert_not_found(answer)
     assert held in answer.answer  # names the year(s) it does hold
+
+
+@pytest.mark.parametrize("question, report, value", [
+    ("我想了解市科委2024年收到多少申请", KEWEI, 34),
+    ("帮我查一下市科委2024年收到多少申请", KEWEI, 34),
+    ("告诉我市科委2024年收到多少申请", KEWEI, 34),
+    ("那么市科委2024年收到多少申请", KEWEI, 34),
+    ("我想了解县发展和改革局2023年收到多少申请", FAGAIJU, 26),
+])
+def test_words_before_a_short_name_are_not_another_place(service, question, report, value):
+    assert_number(service.answer(question), report, value)
 
 
 @pytest.mark.parametrize("question", [
