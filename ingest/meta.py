@@ -83,14 +83,27 @@ def find_body(blocks, title: str | None) -> tuple[str, str] | None:
                 and not re.match(r"^[一二三四五六七八九十（(]", text):
             return short_body(text), text
     for text in paragraphs[:6]:
-        if match := _NAMED_REPORT.search(re.sub(r"\s+", "", chinese_year(text))):
-            return short_body(match["name"]), match["name"]
+        if name := _named_in_opening(text):
+            return short_body(name), name
     return _most_named(" ".join(paragraphs))
 
 
 # "现向社会公布临江市市场监督管理局2021年度政府信息公开工作年度报告": the body right before the report's year
-_NAMED_REPORT = re.compile(r"(?:公布|发布|编制|编写|形成|现将|特)(?P<name>[\u4e00-\u9fff]{2,25}?(?:" + _BODY_SUFFIX +
-                           r"))(?:19|20)\d{2}年度?(?:政府信息公开|政务公开|信息公开)")
+_NAMED_REPORT = re.compile(r"(?:公布|发布|编制|编写|形成|现将)(?P<name>[\u4e00-\u9fff]{2,30}?)(?:19|20)\d{2}年度?"
+                           r"(?:政府信息公开|政务公开|信息公开)")
+_LEAD_WORDS = re.compile(r"公布|发布|编制|编写|形成|现将|了|并|出")
+
+
+def _named_in_opening(text: str) -> str | None:
+    """The body an opening sentence names its report for; the words before the name (编制了, 特此公布) dropped, and
+    nothing when the name is a pronoun's (我县人民政府)."""
+    match = _NAMED_REPORT.search(re.sub(r"\s+", "", chinese_year(text)))
+    if not match:
+        return None
+    name = _LEAD_WORDS.split(match["name"])[-1]
+    if len(name) < 3 or _NOT_A_NAME.search(name) or not re.search(r"(?:" + _BODY_SUFFIX + r")$", name):
+        return None
+    return name
 
 
 # Pronoun-like characters never start or sit inside a body name; connectors such as 和 may (和平街道), and the

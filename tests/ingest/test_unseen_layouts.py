@@ -560,11 +560,14 @@ def test_chinese_numeral_year_two_line_title_body_only_in_the_signature():
     _assert_table3_2021(report)
 
 
-def test_body_named_only_in_the_first_paragraph():
+@pytest.mark.parametrize("opening", [
+    "根据《中华人民共和国政府信息公开条例》要求，现向社会公布临江市市场监督管理局2021年度政府信息公开工作年度报告。",
+    "局办公室编制了临江市市场监督管理局2021年度政府信息公开工作年度报告。",  # the words before the name are not it
+])
+def test_body_named_only_in_the_first_paragraph(opening):
     report = parse_bytes(_text_report(
         title=("2021年政府信息公开工作年度报告",),
-        period="根据《中华人民共和国政府信息公开条例》要求，现向社会公布临江市市场监督管理局2021年度政府信息公开"
-               "工作年度报告。本报告所列数据的统计期限为2021年1月1日至2021年12月31日。",
+        period=opening + "本报告所列数据的统计期限为2021年1月1日至2021年12月31日。",
         signature=()), "linjiang.txt")
     assert (report.body, report.year) == ("临江市市场监督管理局", 2021)
 
