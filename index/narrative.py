@@ -15,7 +15,8 @@ from .lexical import LexicalIndex
 from .model import Citation, Hit, Query, ReportRef
 from .wording import W
 
-__all__ = ["Retriever", "quote_answer", "number_sentence", "asks_count", "SECTION_EXPANSIONS"]
+__all__ = ["Retriever", "quote_answer", "number_sentence", "asks_count", "asked_words", "mentions_asked",
+           "SECTION_EXPANSIONS"]
 
 SECTION_EXPANSIONS = {
     "problems": "问题 不足 有待 差距",
@@ -100,27 +101,58 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[。；！？])|\n", text) if s.strip()]
 
 
+_COUNT = re.compile(r"多少|(?<!哪)几(?:个|件|次|名|人|项|条|篇|场|期|家|位|所|天)|数量")
+_QUESTION_WORDS = frozenset("多少 数量 数字 情况 怎么样 怎样 如何 哪些 什么 是否".split())
+_DATES = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日")
+_NONE_HAPPENED = re.compile(r"未(?:发生|收取|产生|收到|出现)|没有(?:发生|收取|产生|收到)|均无|为零")
+
+
 def asks_count(question: str) -> bool:
-    return bool(re.search(r"多少|几|数量|数字", question))
+    """"多少", "几件" …: a question for a number (not 哪几项, not 数字化)."""
+    return bool(_COUNT.search(question))
+
+
+def asked_words(query: Query) -> list[str]:
+    """The words of what is asked, each whole once: 规范性文件, not also 规范/文件/范性 (jieba's search mode)."""
+    tokens = [t for t in dict.fromkeys(tokenize(query.topic or query.text))
+              if len(t) >= 2 and t not in _QUESTION_WORDS and not t.isdigit()]
+    return [t for t in tokens if not any(t != other and t in other for other in tokens)]
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _states_number(sentence: str) -> bool:
+    """A number other than a year or a date, or words saying there was none (未发生收费)."""
+    return bool(re.search(r"\d", _DATES.sub("", sentence)) or _NONE_HAPPENED.search(sentence))
 
 
 def number_sentence(query: Query, hits: Sequence[Hit]) -> tuple[str, Hit] | None:
-    """The sentence of the passages that states a number and shares the most words with what is asked (two at
-    least, or every word when fewer are asked), with its passage; None when no sentence says it. Among equals, one
-    where an asked word is directly followed by its number (规范性文件 34 件, not 规范性文件等 243 件) wins."""
-    wanted = set(tokenize(query.topic or query.text)) - {"多少", "几", "条", "件", "个", "数量", "数字"}
-    need = min(2, len(wanted))
-    best, best_score = None, 0
+    """The sentence of the passages that states a number and holds the most of the asked words (two at least, or
+    every word when fewer are asked), with its passage; None when no sentence says it. Among equals, one where an
+    asked word is directly followed by its number (规范性文件 34 件, not 规范性文件等 243 件) wins."""
+    words = asked_words(query)
+    need = min(2, len(words))
+    best, best_score = None, 0.0
     for hit in hits:
         for sentence in _sentences(hit.text):
-            if not re.search(r"\d", sentence):
+            if not _states_number(sentence):
                 continue
-            shared = wanted & set(tokenize(sentence))
-            counted = any(re.search(re.escape(word) + r"\s*[:：]?\s*\d", sentence) for word in shared if len(word) >= 2)
+            compact = _compact(sentence)
+            shared = [word for word in words if word in compact]
+            counted = any(re.search(re.escape(word) + r"[:：]?\d", compact) for word in shared)
             score = len(shared) + (0.5 if counted else 0.0)
             if score > best_score:
                 best, best_score = (sentence, hit), score
     return best if need and best_score >= need else None
+
+
+def mentions_asked(query: Query, hits: Sequence[Hit]) -> bool:
+    """Whether a passage holds every asked word, or is one of the section the question points at."""
+    words = asked_words(query)
+    return any(h.favoured for h in hits) or \
+        bool(words) and any(all(word in _compact(h.text) for word in words) for h in hits)
 
 
 def quote_answer(question: str, query: Query, hits: Sequence[Hit], per_answer: int = 3) -> tuple[str, list[Citation]]:

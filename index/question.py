@@ -60,7 +60,7 @@ MEASURES: tuple[tuple[str, Measure], ...] = (
     (r"大量反复|反复申请", _t3("not_processed.excessive", "不予处理：无正当理由大量反复申请")),
     (r"重新出具|确认或", _t3("not_processed.confirmation", "不予处理：要求行政机关确认或重新出具已获取信息")),
     (r"逾期不补正|不补正", _t3("other.overdue_correction", "其他处理：申请人无正当理由逾期不补正")),
-    (r"缴纳费用|收费通知|未缴费|不缴费", _t3("other.unpaid_fees", "其他处理：申请人逾期未按收费通知要求缴纳费用")),
+    (r"缴纳费用|收费通知|未缴费|不缴费|未缴纳|不缴纳|未按.{0,8}缴", _t3("other.unpaid_fees", "其他处理：申请人逾期未按收费通知要求缴纳费用")),
     # table 三, groups (summed over their sub-rows)
     (r"部分公开", _t3("partially_disclosed", "（二）部分公开")),
     (r"不予公开|不公开", _t3(_WITHHELD, "（三）不予公开（八项合计）")),
@@ -149,7 +149,7 @@ _GENERIC_FROM = next(i for i, (_, m) in enumerate(MEASURES) if m.rows == ("carri
 
 def _measure(text: str) -> Measure | None:
     """Specific rows of tables 四 and 三 first, then table 二, then the generic rows of table 三 (收到, 结转, 总计)."""
-    if _NOT_IN_TABLES.search(text):
+    if _NOT_IN_TABLES.search(text) and not _FEE_OUTCOME.search(text):
         return None  # answered from the text (人大代表建议办理 50 件; 信息处理费 380 元)
     table2_first = "主动公开" in text  # 主动公开了多少件规范性文件: table 二, not 予以公开 of table 三
     for pattern, measure in MEASURES[:_GENERIC_FROM]:
@@ -171,6 +171,7 @@ def _measure(text: str) -> Measure | None:
 # Topics the narrative states and no table counts: proposals handled (section 六) and the information-processing
 # fee (信息处理费, section 六), not table 二's 行政事业性收费.
 _NOT_IN_TABLES = re.compile(r"建议|提案|处理费|信息公开.{0,4}收费|公开收费")
+_FEE_OUTCOME = re.compile(r"缴纳|未缴|不缴|逾期|终止|不再处理")  # table 三's 逾期未按收费通知要求缴纳费用 row
 
 
 def _table2_row(text: str) -> bool:

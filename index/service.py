@@ -16,7 +16,7 @@ from .aggregate import aggregate_answer
 from .dense import DenseIndex, Embedder, load_embedder, read_meta
 from .gazetteer import Gazetteer
 from .model import Answer, Citation, Query, ReportRef
-from .narrative import Retriever, asks_count, number_sentence, quote_answer
+from .narrative import Retriever, asks_count, mentions_asked, number_sentence, quote_answer
 from .numeric import Tables, describe_value, read_measure
 from .question import MAX_QUESTION_CHARS, parse_question
 from .wording import W
@@ -185,7 +185,8 @@ class Answerer:
         if not hits:
             scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"
             return Answer(question, "none", W.NOTHING_FOUND.format(scope=scope), warnings=tuple(warnings))
-        if query.bodies and query.measure is None and asks_count(question) and number_sentence(query, hits) is None:
+        if query.bodies and query.measure is None and asks_count(question) and number_sentence(query, hits) is None \
+                and not mentions_asked(query, hits):
             scope = "、".join(f"{r.body}{r.year}年" for r in reports)  # "员工人数是多少": no table row, no sentence
             return Answer(question, "none", W.NUMBER_NOT_STATED.format(scope=scope, topic=_topic_words(query)),
                           warnings=tuple(warnings))

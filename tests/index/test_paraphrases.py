@@ -382,3 +382,33 @@ def test_measure_not_in_template_gets_no_number(service, question):
 @pytest.mark.parametrize("question", NOT_IN_TEMPLATE)
 def test_measure_not_in_template_says_so(service, question):
     assert_not_found(service.answer(question))
+
+
+def test_unpaid_processing_fee_reads_its_table_row(service):
+    # 表三 （六）2.申请人逾期未按收费通知要求缴纳费用: 总计 7 (the row the 缴纳费用 wording already reads)
+    answer = service.answer("沐阳县人民政府2025年因未缴纳信息处理费被终止处理的申请有多少件")
+    assert_number(answer, XIAN, 7)
+
+
+@pytest.mark.parametrize("question, phrase", [
+    ("上海市科委2024年采取了哪几项改进措施", "改进"),  # 哪几 is not "how many"
+    ("上海市科委2024年数字化建设情况", "上海市科委"),  # nor is 数字化
+])
+def test_questions_that_are_not_how_many_are_answered_from_the_text(service, question, phrase):
+    answer = service.answer(question)
+    assert answer.kind == "narrative" and answer.citations, answer.answer
+    assert phrase in answer.answer
+
+
+def test_a_number_of_another_column_is_not_quoted_beside_an_unreadable_cell(service):
+    # the 规范性文件 row "34 189" lost a cell; the text's "行政规范性文件 34 件" is 本年制发, not 现行有效
+    answer = service.answer("上海市人民政府办公厅2025年现行有效的规范性文件有多少件")
+    assert answer.kind == "numeric" and answer.value is None
+    assert "34 件" not in answer.answer and "报告正文写到" not in answer.answer
+
+
+def test_a_year_is_not_the_number_a_sentence_states(service):
+    # "截至 2024 年 12 月31 日，市科委通过部门网站当年发布政府信息 393 件" (section 三), not the opening's dates
+    answer = service.answer("上海市科委2024年主动公开政府信息多少条")
+    assert "393 件" in answer.answer.splitlines()[0]
+
