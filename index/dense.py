@@ -67,7 +67,7 @@ def load_embedder(name: str, query_instruction: str = "", batch_size: int = 32) 
         error = e
     if not Path(name).exists():
         endpoint = os.environ.get("HF_ENDPOINT") or "https://huggingface.co"
-        if _offline() or not _reachable(endpoint):
+        if _offline() or not (_proxied() or _reachable(endpoint)):
             return None, (f"向量模型 {name} 无法加载（本机没有缓存，也连不上模型仓库 {endpoint}），"
                           "只用关键词索引（BM25）回答。")
         try:
@@ -82,8 +82,14 @@ def _offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _proxied() -> bool:
+    """Behind a proxy a direct probe says nothing: let huggingface_hub go through it."""
+    return any(os.environ.get(name) for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"))
+
+
 def _reachable(url: str, timeout: float = 3.0) -> bool:
-    """Whether a TCP connection to the URL's host opens within ``timeout`` seconds (name lookup included)."""
+    """Whether a TCP connection to the URL's host opens within ``timeout`` seconds (the name lookup may take
+    longer: it does not honour the timeout)."""
     parts = urlsplit(url)
     try:
         with socket.create_connection((parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)),

@@ -68,14 +68,17 @@ class LexicalIndex:
         self._doc_freqs = doc_freqs if doc_freqs is not None else {}
 
     def _doc_freq(self, tokens: list[str]) -> dict[str, int]:
-        missing = [t for t in tokens if t not in self._doc_freqs]
+        cached = {t: self._doc_freqs[t] for t in tokens if t in self._doc_freqs}  # shared between threads:
+        missing = [t for t in tokens if t not in cached]  # read once, then only this call's dicts
         if missing:
-            if len(self._doc_freqs) > MAX_CACHED_TERMS:
-                self._doc_freqs.clear()
             marks = ",".join("?" * len(missing))
             found = dict(self.conn.execute(f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", missing))
-            self._doc_freqs.update({t: found.get(t, 0) for t in missing})
-        return {t: self._doc_freqs[t] for t in tokens}
+            fresh = {t: found.get(t, 0) for t in missing}
+            if len(self._doc_freqs) > MAX_CACHED_TERMS:
+                self._doc_freqs.clear()
+            self._doc_freqs.update(fresh)
+            cached |= fresh
+        return cached
 
     def search(self, text: str, report_ids: Sequence[str] = (), kind: str | None = "text",
                limit: int = 20) -> list[tuple[int, float]]:

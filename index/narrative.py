@@ -173,7 +173,8 @@ def quote_answer(question: str, query: Query, hits: Sequence[Hit], per_answer: i
                  for h in chosen]
     lines = []
     if stated:
-        lines.append(W.NUMBER_IN_TEXT.format(sentence=stated[0]))
+        source = "" if query.bodies else f"{stated[1].report.body}{stated[1].report.year}年："
+        lines.append(W.NUMBER_IN_TEXT.format(sentence=source + stated[0]))
     if len({h.report.id for h in chosen}) == 1:
         lines.append(W.NARRATIVE_HEAD.format(body=top.report.body, year=top.report.year, title=top.report.display_title))
         lines += [W.QUOTE.format(section=h.section, text=h.text) for h in chosen]

@@ -148,7 +148,8 @@ def _reading(report: ReportRef, measure: Measure, found: list[Cell], row_sets, c
         return Reading(report, measure, None, None, "unknown", tuple(cells), column_label, why=unknown[0].warning)
     stated = [c for c in cells if c.value is not None]
     if not stated:
-        if measure.table == "三" and columns == ("total",) and (parts := _stated_columns(found, rows)):
+        if measure.table == "三" and columns == ("total",) and len(rows) == 1 \
+                and (parts := _stated_columns(found, rows)):
             return Reading(report, measure, sum(c.value for c in parts), measure.unit, "ok", tuple(parts),
                            column_label, from_columns=True)
         return Reading(report, measure, None, None, "blank", tuple(cells), column_label)

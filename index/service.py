@@ -15,7 +15,7 @@ from ingest.store import SCHEMA_VERSION
 from .aggregate import aggregate_answer
 from .dense import DenseIndex, Embedder, load_embedder, read_meta
 from .gazetteer import Gazetteer
-from .model import Answer, Citation, Query, ReportRef
+from .model import Answer, Citation, Hit, Query, ReportRef
 from .narrative import Retriever, asks_count, mentions_asked, number_sentence, quote_answer
 from .numeric import Tables, describe_value, read_measure
 from .question import MAX_QUESTION_CHARS, parse_question
@@ -160,7 +160,7 @@ class Answerer:
         return aggregate_answer(question, _with(query, operation), tables, tables.reports_in(year, query.scope),
                                 warnings, year)
 
-    def _stated_in_text(self, question: str, query: Query, report: ReportRef):
+    def _stated_in_text(self, question: str, query: Query, report: ReportRef) -> tuple[str, Hit] | None:
         """A sentence of the report's text that states a number about what is asked, with its passage."""
         retriever = Retriever(self._conn(), None, None, self.passage_count, self._doc_freqs)
         return number_sentence(query, retriever.search(question, query, [report], mode="bm25"))

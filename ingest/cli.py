@@ -9,7 +9,7 @@ from pathlib import Path
 from .config import load_config
 from .errors import NianbaoError
 from .pipeline import FileOutcome, collect_files, ingest_file
-from .store import SCHEMA_VERSION, Store, stored_version
+from .store import SCHEMA_VERSION, Store, StoreVersionError, stored_version
 
 __all__ = ["main"]
 
@@ -72,20 +72,29 @@ def summary_line(outcome: FileOutcome) -> str:
             f"{len(r.findings)} 条勾稽问题 [{_STATUS[outcome.status]}]{replaced}")
 
 
-def _set_aside_old_store(database: Path) -> Path | None:
-    """A database of an older schema is derived data: keep it beside as a backup and build a new one."""
+def _set_aside_old_store(database: Path, index: Path) -> Path | None:
+    """A database of an older schema is derived data: keep it beside as a backup and build a new one. The dense
+    index goes aside with it (its ids are the old store's passage ids); the vectors stay cached for the rebuild."""
     version = stored_version(database)
     if version in (None, 0, SCHEMA_VERSION):
         return None
+    if version > SCHEMA_VERSION:
+        raise StoreVersionError(f"数据库 {database} 是更新版本的 nianbao 写的（格式 {version}，本程序是 "
+                                f"{SCHEMA_VERSION}）；请升级 nianbao，或换一个 database 路径。")
     backup = database.with_name(f"{database.name}.v{version}.bak")
-    os.replace(database, backup)
+    for suffix in ("", "-journal"):
+        if Path(f"{database}{suffix}").exists():
+            os.replace(f"{database}{suffix}", f"{backup}{suffix}")
+    current = index / "current"
+    if current.is_symlink() or current.exists():
+        os.replace(current, index / f"current.v{version}.bak")
     return backup
 
 
 def run_ingest(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     paths = [Path(p) for p in args.paths] or [config.paths.reports]
-    if backup := _set_aside_old_store(config.paths.database):
+    if backup := _set_aside_old_store(config.paths.database, config.paths.index):
         print(f"数据库 {config.paths.database} 是旧版本的格式，已另存为 {backup.name}；现从报告文件夹 "
               f"{config.paths.reports} 重建。")
         if config.paths.reports not in paths:

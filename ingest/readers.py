@@ -102,13 +102,13 @@ def read_html(data: bytes, source: str) -> Document:
 
 
 def _html_title(soup) -> str | None:
-    """The first h1 (else h2) naming a report, one that states a year first: a side column's 政府信息公开年报
+    """The first h1 naming a report (else h2), one that states a year first: a side column's 政府信息公开年报
     heading is not the article's title."""
-    headings = [h.get_text("", strip=True) for level in ("h1", "h2") for h in soup.find_all(level)]
-    named = [text for text in headings if "报告" in text or "年报" in text]
-    dated = [text for text in named if re.search(r"\d{4}|[〇○零一二三四五六七八九]{4}", text)]
-    if named:
-        return (dated or named)[0]
+    for level in ("h1", "h2"):
+        named = [text for h in soup.find_all(level) if "报告" in (text := h.get_text("", strip=True)) or "年报" in text]
+        dated = [text for text in named if re.search(r"\d{4}|[〇○零一二三四五六七八九]{4}", text)]
+        if named:
+            return (dated or named)[0]
     if soup.title and soup.title.string:
         return soup.title.string.strip()
     return None

@@ -1,9 +1,9 @@
 """The SQLite store: reports, cells, passages (with their FTS5 token index) and consistency findings.
 
-Ids are content hashes: a report's id is a hash of its file's bytes (a cell's id is that id with the cell's table,
-row and column keys), so ingesting the same file again is a no-op; a different file for the same body and year replaces the old report. Each report is written in one
-transaction, so a failure leaves the store exactly as it was. A passage's integer row id is also its id in the
-FAISS index and in the FTS5 table.
+Ids are content hashes: a report's id is a hash of its file's bytes (a cell's key is that id with the cell's table,
+row and column keys), so ingesting the same file again is a no-op; a different file for the same body and year
+replaces the old report. Each report is written in one transaction, so a failure leaves the store exactly as it
+was. A passage's integer row id is also its id in the FAISS index and in the FTS5 table.
 """
 from __future__ import annotations
 
@@ -44,11 +44,14 @@ def stored_version(path: Path) -> int | None:
     """The schema version of an existing database file (0 for an empty one), or None when there is none."""
     if not path.exists():
         return None
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return conn.execute("PRAGMA user_version").fetchone()[0]
-    finally:
-        conn.close()
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        raise StoreVersionError(f"{path} 不是 SQLite 数据库；请检查配置里的 database 路径，或移走这个文件。") from None
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,8 @@ class Store:
         if version not in (0, SCHEMA_VERSION):
             self.conn.close()
             raise StoreVersionError(
-                f"数据库 {self.path} 是旧版本的格式（{version}，现在是 {SCHEMA_VERSION}）；它可以从报告文件重建："
-                f"删除它后重新运行 python -m ingest（报告文件不受影响）。")
+                f"数据库 {self.path} 是另一版本的格式（{version}，本程序是 {SCHEMA_VERSION}）；运行 python -m ingest "
+                f"会把它另存为备份，并从报告文件重建。")
         db = self.db
         db["reports"].create({
             "id": str, "sha256": str, "body": str, "body_full": str, "year": int, "title": str, "format": str,
@@ -113,7 +116,8 @@ class Store:
         db["findings"].create({
             "id": str, "report_id": str, "rule": str, "message": str, "cells": str,
         }, pk="id", foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
-        for table, columns in (("reports", ["body", "year"]), ("passages", ["report_id"]), ("passages", ["hash"]), ("findings", ["report_id"])):
+        for table, columns in (("reports", ["body", "year"]), ("passages", ["report_id"]), ("passages", ["hash"]),
+                               ("findings", ["report_id"])):
             db[table].create_index(columns, if_not_exists=True, unique=(table == "reports"))
         # tokens: jieba tokens of the passage; tags: r<report id> and k<kind>, so filters run inside FTS5
         self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(tokens, tags, "

@@ -360,11 +360,43 @@ def test_database_of_an_older_schema_is_kept_aside_and_rebuilt_from_the_reports_
     old.commit()
     old.close()
 
+    index = workspace.config.parent / "index"  # the dense index built over the old store's passage ids
+    (index / "v1").mkdir(parents=True)
+    (index / "current").symlink_to("v1")
+
     result = run(workspace.earlier)  # a folder given explicitly: the reports folder is rebuilt too
     assert result.status == 0
+    assert not (index / "current").exists() and (index / "current.v4.bak").is_symlink()
     backup = workspace.database.with_name("nianbao.sqlite.v4.bak")
     assert result.lines[0] == (f"数据库 {workspace.database} 是旧版本的格式，已另存为 {backup.name}；"
                                f"现从报告文件夹 {workspace.reports} 重建。")
     assert _bodies(workspace.database) == {"桥头胡街道", "左家庄街道"}
     assert _bodies(backup) == {"旧库里的机关"}
     assert run().lines[-1].startswith("完成：新增 0，替换 0，未变 1，失败 0。")  # upgraded once
+
+
+def _database_file(workspace: Workspace, content: bytes | None = None, version: int | None = None) -> None:
+    workspace.database.parent.mkdir(parents=True)
+    if content is not None:
+        workspace.database.write_bytes(content)
+        return
+    conn = sqlite3.connect(workspace.database)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+
+
+def test_database_path_holding_another_file_is_one_line(workspace, run):
+    _database_file(workspace, content=b"not a database at all, just some text " * 100)
+    result = run()
+    assert result.status == 2 and result.lines == []
+    assert result.err == f"错误：{workspace.database} 不是 SQLite 数据库；请检查配置里的 database 路径，或移走这个文件。\n"
+    assert workspace.database.read_bytes().startswith(b"not a database")  # left as it was
+
+
+def test_database_of_a_newer_schema_is_left_alone(workspace, run):
+    _database_file(workspace, version=99)
+    result = run()
+    assert result.status == 2
+    assert "更新版本的 nianbao" in result.err and "99" in result.err
+    assert not list(workspace.database.parent.glob("*.bak"))
+
