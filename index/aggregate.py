@@ -40,6 +40,9 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
     skipped = [r for r in readings if r.status != "ok"]
     if skipped:
         warnings.append(W.AGG_SKIPPED.format(names="、".join(f"{r.report.body}{r.report.year}年" for r in skipped)))
+    if measure.table == "二" and len(read := {r.column_label for r in good}) > 1:  # 2019 and 2021 formats mixed
+        warnings.append(W.AGG_COLUMNS_MIXED.format(parts="，".join(
+            f"{r.report.body}{r.report.year}年 {r.column_label}" for r in good), n=len(read)))
     year = year or (reports[0].year if reports else "")
     if not good:
         return Answer(question, "none", W.AGG_NONE.format(year=year), warnings=tuple(warnings))

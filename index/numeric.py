@@ -186,7 +186,11 @@ def describe_value(tables: Tables, reading: Reading, query: Query) -> tuple[str,
     """Answer text, warnings and citations for one reading."""
     report, measure = reading.report, reading.measure
     column = f"（{reading.column_label}）" if reading.column_label and reading.column_label not in measure.label else ""
-    fields = dict(body=report.body, year=report.year, label=measure.label, column=column)
+    label = measure.label
+    if column and measure.table == "二" and "（" in label:  # the other format's column: say which one was read
+        label, asked = label.split("（", 1)
+        column = W.OTHER_FORMAT_COLUMN.format(read=reading.column_label, asked=asked.rstrip("）"))
+    fields = dict(body=report.body, year=report.year, label=label, column=column)
     warnings: list[str] = []
     if reading.status == "missing":
         return W.VALUE_MISSING_ROW.format(table=measure.table, **fields), warnings, []

@@ -22,6 +22,7 @@ class W:
     TRUNCATED = "问题太长，只看了前 {n} 个字。"
 
     VALUE = "{body}{year}年{label}{column}：{value}。"
+    OTHER_FORMAT_COLUMN = "（{read}；这份报告的表二没有“{asked}”一栏，读的是对应的这一栏）"
     VALUE_FROM_COLUMNS = ("{body}{year}年{label}{column}：{value}。报告的总计一栏未填写，此数是自然人和五类法人或其他组织"
                           "六列之和（六列都已填写）。")
     VALUE_BLANK = "{body}{year}年报告中{label}{column}一栏未填写（空白），无法给出数字。"
@@ -43,6 +44,7 @@ class W:
     AGG_COMPARE = "{label}对比：{parts}。"
     AGG_TREND = "{body}{label}历年情况：{parts}。"
     AGG_SKIPPED = "未计入（未填写或无法确定）：{names}。"
+    AGG_COLUMNS_MIXED = "这些报告用的是两种格式的表二，读的是对应的列（{n} 种）：{parts}。"
     AGG_NONE = "没有找到可以汇总的{year}年报告数据。"
     AGG_UNIT_UNSTATED = "这些报告没有注明金额单位，未参与汇总或比较：{parts}。"
     AGG_NO_UNITS = "{year}年各报告的{label}都没有注明单位（元还是万元），无法相加或比较；各报告的数值见出处。"
