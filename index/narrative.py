@@ -155,8 +155,10 @@ def mentions_asked(query: Query, hits: Sequence[Hit]) -> bool:
         bool(words) and any(all(word in _compact(h.text) for word in words) for h in hits)
 
 
-def quote_answer(question: str, query: Query, hits: Sequence[Hit], per_answer: int = 3) -> tuple[str, list[Citation]]:
-    """Quote the best passages (those of the best hit's report, in document order when one report is asked)."""
+def quote_answer(query: Query, hits: Sequence[Hit], per_answer: int = 3,
+                 stated: tuple[str, Hit] | None = None) -> tuple[str, list[Citation]]:
+    """Quote the best passages (those of the best hit's report, in document order when one report is asked), and
+    first the sentence that states the number asked for, when the caller found one (``number_sentence``)."""
     top = hits[0]
     pool = [h for h in hits if h.report.id == top.report.id] if query.bodies else list(hits)
     if any(h.favoured for h in pool):
@@ -164,7 +166,6 @@ def quote_answer(question: str, query: Query, hits: Sequence[Hit], per_answer: i
     else:
         pool = [h for h in pool if h.score >= 0.6 * top.score]
     chosen = pool[:per_answer]
-    stated = number_sentence(query, hits) if asks_count(question) else None
     if stated and stated[1] not in chosen:
         chosen = [stated[1]] + chosen[:per_answer - 1]  # the passage that states the number is quoted
     if query.bodies:

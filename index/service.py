@@ -185,12 +185,13 @@ class Answerer:
         if not hits:
             scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"
             return Answer(question, "none", W.NOTHING_FOUND.format(scope=scope), warnings=tuple(warnings))
-        if query.bodies and query.measure is None and asks_count(question) and number_sentence(query, hits) is None \
+        stated = number_sentence(query, hits) if asks_count(question) else None
+        if query.bodies and query.measure is None and asks_count(question) and stated is None \
                 and not mentions_asked(query, hits):
             scope = "、".join(f"{r.body}{r.year}年" for r in reports)  # "员工人数是多少": no table row, no sentence
             return Answer(question, "none", W.NUMBER_NOT_STATED.format(scope=scope, topic=_topic_words(query)),
                           warnings=tuple(warnings))
-        text, citations = quote_answer(question, query, hits, self.config.index.passages_per_answer)
+        text, citations = quote_answer(query, hits, self.config.index.passages_per_answer, stated)
         top = hits[0].report
         return Answer(question, "narrative", text, None, None, top.body, top.year, tuple(citations), tuple(warnings))
 
