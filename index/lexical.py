@@ -68,8 +68,9 @@ class LexicalIndex:
         self._doc_freqs = doc_freqs if doc_freqs is not None else {}
 
     def _doc_freq(self, tokens: list[str]) -> dict[str, int]:
-        cached = {t: self._doc_freqs[t] for t in tokens if t in self._doc_freqs}  # shared between threads:
-        missing = [t for t in tokens if t not in cached]  # read once, then only this call's dicts
+        # the cache is shared between threads (and cleared when full): read each term once, then keep to this call
+        cached = {t: freq for t in tokens if (freq := self._doc_freqs.get(t)) is not None}
+        missing = [t for t in tokens if t not in cached]
         if missing:
             marks = ",".join("?" * len(missing))
             found = dict(self.conn.execute(f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", missing))
