@@ -20,6 +20,17 @@ def _comparable(reading: Reading, money: bool) -> float:
     return reading.value * _IN_WAN[reading.unit] if money else reading.value
 
 
+def _difference(first: Reading, second: Reading, value: float, money: bool) -> str:
+    """"桥头胡街道2020年比2019年多 6 件" (the two readings share their unit)."""
+    name = lambda r: f"{r.report.body}{r.report.year}年"  # noqa: E731
+    later = f"{first.report.year}年" if first.report.body == second.report.body else name(first)
+    earlier = f"{second.report.year}年" if first.report.body == second.report.body else name(second)
+    if not value:
+        return W.AGG_SAME.format(first=later, second=earlier)
+    return W.AGG_DIFFERENCE.format(first=later, second=earlier, more="多" if value > 0 else "少",
+                                   value=shown(abs(value), first.unit, money))
+
+
 def _citation(reading: Reading) -> Citation:
     report = reading.report
     cell = reading.cells[0] if reading.cells else None
@@ -85,16 +96,22 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
             text = template.format(year=year, scope=scope, label=label, body=top.report.body,
                                    value=shown(top.value, top.unit, money), unit_scope=query.scope or "机关",
                                    parts=listed(ordered))
-        value, org = top.value, top.report.body
+        value, org, unit = top.value, top.report.body, top.unit
     elif operation == "compare":
         text = W.AGG_COMPARE.format(label=label, parts="；".join(f"{r.report.body}{r.report.year}年 "
                                                               f"{shown(r.value, r.unit, money)}" for r in good))
         value, org = good[0].value, good[0].report.body
+        if query.difference and len(good) == 2 and good[0].unit == good[1].unit:  # A比B多多少: A − B
+            value = good[0].value - good[1].value
+            text += _difference(good[0], good[1], value, money)
     elif operation == "trend":
         ordered = sorted(good, key=lambda r: r.report.year)
         text = W.AGG_TREND.format(body=ordered[0].report.body, label=label,
                                   parts="，".join(f"{r.report.year}年 {shown(r.value, r.unit, money)}" for r in ordered))
         value, org, year = ordered[-1].value, ordered[-1].report.body, ordered[-1].report.year
+        if query.difference and len(ordered) >= 2 and ordered[-1].unit == ordered[-2].unit:  # 比去年多多少
+            value = ordered[-1].value - ordered[-2].value
+            text += _difference(ordered[-1], ordered[-2], value, money)
     else:
         if money and len({r.unit for r in good}) > 1:
             value = None

@@ -92,3 +92,4 @@ class Query:
     in_scope: bool = True
     suggestions: tuple[str, ...] = ()  # held bodies one character away from an unknown short name
     topic: str = ""  # what is asked: the question without its body names and years
+    difference: bool = False  # 比去年多多少, A比B多几件: the difference of two readings is asked

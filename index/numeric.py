@@ -67,8 +67,18 @@ class Tables:
             return self._refs("year = ? AND (body LIKE ? OR body_full LIKE ?)", (year, f"%{scope}", f"%{scope}办事处"))
         return self._refs("year = ?", (year,))
 
-    def latest_year(self) -> int | None:
-        return self.conn.execute("SELECT MAX(year) FROM reports").fetchone()[0]
+    def latest_year(self, scope: str | None = None) -> int | None:
+        years = self.years(scope)
+        return years[-1] if years else None
+
+    def years(self, scope: str | None = None) -> list[int]:
+        """The years held (of the bodies in scope: 街道 / 镇 / 乡), oldest first."""
+        if scope:
+            rows = self.conn.execute("SELECT DISTINCT year FROM reports WHERE body LIKE ? OR body_full LIKE ?"
+                                     " ORDER BY year", (f"%{scope}", f"%{scope}办事处"))
+        else:
+            rows = self.conn.execute("SELECT DISTINCT year FROM reports ORDER BY year")
+        return [year for (year,) in rows]
 
     def bodies(self) -> list[tuple[str, str]]:
         return self.conn.execute("SELECT DISTINCT body, body_full FROM reports").fetchall()

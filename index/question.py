@@ -72,7 +72,7 @@ MEASURES: tuple[tuple[str, Measure], ...] = (
      r"还没办|尚未办理完", _t3("carried_forward", "四、结转下年度继续办理")),
     (r"上年结转|去年结转|上一年结转|结转", _t3("carried_over", "二、上年结转政府信息公开申请数量")),
     (r"办理结果|办结|办理了|处理了|答复了|总计", _t3("total", "三、本年度办理结果（七）总计")),
-    (r"收到|新收|受理|提出|申请(数量|数|量|件)|多少.{0,4}申请|几件申请|申请.{0,6}(多少|几)|依申请",
+    (r"收到|新收|受理|提出|申请(数量|数|量|件|合计|总数|总量)|多少.{0,4}申请|几件申请|申请.{0,6}(多少|几)|依申请",
      _t3("new_received", "一、本年新收政府信息公开申请数量")),
 )
 
@@ -197,13 +197,16 @@ def _operation(text: str, n_bodies: int, n_years: int) -> tuple[str, int | None]
     if m := re.search(r"前([一二两三四五六七八九十]|\d+)(名|个|位)?", text):
         top = _CN.get(m[1]) or (10 if m[1] == "十" else int(m[1]) if m[1].isdigit() else 3)
         return "rank", top
-    if re.search(r"排名|排序|排行|名次", text):
+    if re.search(r"排名|排序|排行|名次|从多到少|由多到少|从高到低|排一下|排个序", text):
         return "rank", None
+    if re.search(r"倒数第一|倒数第1|排在最后|最后一名|垫底", text):
+        return "min", None
     if re.search(r"最多|最高|最大|哪个.{0,12}多|谁.{0,6}多", text):
         return "max", None
     if re.search(r"最少|最低|最小|哪个.{0,12}少|谁.{0,6}少", text):
         return "min", None
-    if n_years >= 2 or re.search(r"历年|变化|趋势|逐年|每年|各年|近几年|这几年", text):
+    if n_years >= 2 or re.search(r"历年|变化|趋势|逐年|每年|各年|近几年|这几年|近[两二三四五]年|最近[两二三]年|这两年|"
+                                 r"比去年|比上年|比上一年|同比", text):
         return "trend", None
     if n_bodies >= 2 or re.search(r"对比|比较|相比|比.{1,12}(多|少)", text):
         return "compare", None
@@ -226,6 +229,10 @@ def _section(text: str) -> str | None:
     return None
 
 
+# the kind of body a question is about when it names none (全部街道, 各镇, 收到最多的乡); not 乡镇, 城乡, 城镇
+_SCOPE = re.compile(r"街道|(?<![乡城])镇(?!乡)|(?<![城])乡(?![镇村])")
+_LAST_YEAR = re.compile(r"比去年|比上一?年|同比|较上年|较去年")
+_DIFFERENCE = re.compile(r"多多少|多了多少|少多少|少了多少|多[几收]|少[几收]|增长|增加|减少|下降|差多少|相差|差距|同比|比去年|比上一?年")
 _YEAR_WORDS = re.compile(r"(?:[〇○零一二三四五六七八九]{4}|(?:19|20)?\d{2})年度?")
 
 
@@ -253,12 +260,13 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     suggestions = tuple(body for _, _, body in gazetteer.match_fuzzy(masked, min_len=3)) if unknown else ()
     stripped = masked  # body names must not be read as measures (e.g. 采购 in a name)
     years = _years(stripped)
+    if len(years) == 1 and _LAST_YEAR.search(stripped):  # 2020年比去年多多少: 2019 and 2020
+        years = (years[0] - 1, years[0])
     measure = _measure(stripped)
     column = next((key for pattern, key in _COLUMNS if re.search(pattern, stripped)), None)
     operation, top = _operation(stripped, len(bodies), len(years))
-    scope = m[1] if (m := re.search(r"各(街道|镇|乡)|哪个(街道|镇|乡)", stripped)) and m[1] else \
-        (m[2] if m else None)
+    scope = m[0] if not bodies and (m := _SCOPE.search(stripped)) else None
     in_scope = bool(bodies or unknown or measure or _DOMAIN.search(stripped))
     topic = _YEAR_WORDS.sub("", stripped).replace("＊", "")
     return Query(text, bodies, unknown, years, measure, column, operation, top, scope, _section(stripped), fuzzy,
-                 in_scope, suggestions, topic)
+                 in_scope, suggestions, topic, bool(_DIFFERENCE.search(stripped)))

@@ -12,7 +12,7 @@ from ingest.config import Config
 from ingest.errors import IndexMismatchError
 from ingest.store import SCHEMA_VERSION
 
-from .aggregate import aggregate_answer
+from .aggregate import MAX_CITED, aggregate_answer
 from .dense import DenseIndex, Embedder, load_embedder, read_meta
 from .gazetteer import Gazetteer
 from .model import Answer, Citation, Hit, Query, ReportRef
@@ -137,6 +137,8 @@ class Answerer:
                 found = self._report_for(tables, body, query, warnings)
                 if isinstance(found, ReportRef):
                     reports.append(found)
+                else:
+                    warnings.append(found.answer)  # 东柳街道 has no 2019 report: said, not dropped silently
             operation = query.operation if query.operation in ("max", "min", "rank") else "compare"
             return aggregate_answer(question, _with(query, operation), tables, reports, warnings)
         if query.bodies:
@@ -153,12 +155,23 @@ class Answerer:
             value = reading.value if reading.status == "ok" else None
             return Answer(question, "numeric", text, value, reading.unit if value is not None else None, report.body,
                           report.year, tuple(citations), tuple(warnings + notes))
-        year = query.years[0] if query.years else tables.latest_year()
-        if not query.years:
-            warnings.append(W.LATEST_YEAR_ALL.format(year=year))
         operation = query.operation if query.operation in ("sum", "max", "min", "rank") else "sum"
-        return aggregate_answer(question, _with(query, operation), tables, tables.reports_in(year, query.scope),
-                                warnings, year)
+        if len(query.years) > 1 or query.operation == "trend":  # 各街道历年, 2019年和2020年各街道: year by year
+            years = query.years or tables.years(query.scope)
+            answers = [aggregate_answer(question, _with(query, operation), tables, tables.reports_in(y, query.scope),
+                                        [], y) for y in years]
+            return Answer(question, "aggregate", "\n".join(a.answer for a in answers), None, None, None, None,
+                          tuple(c for a in answers for c in a.citations)[:MAX_CITED],
+                          tuple(warnings + [w for a in answers for w in a.warnings]))
+        year = query.years[0] if query.years else tables.latest_year(query.scope)
+        if not query.years and year is not None:
+            warnings.append(W.LATEST_YEAR_ALL.format(year=year))
+        reports = tables.reports_in(year, query.scope) if year is not None else []
+        if not reports:
+            held = "、".join(f"{y}年" for y in tables.years(query.scope)) or "无"
+            return Answer(question, "none", W.AGG_NOTHING_HELD.format(year=year or "", scope=query.scope or "机关",
+                                                                     years=held), warnings=tuple(warnings))
+        return aggregate_answer(question, _with(query, operation), tables, reports, warnings, year)
 
     def _stated_in_text(self, question: str, query: Query, report: ReportRef) -> tuple[str, Hit] | None:
         """A sentence of the report's text that states a number about what is asked, with its passage."""
