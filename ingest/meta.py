@@ -15,6 +15,7 @@ _BREADCRUMB = re.compile(r"当前位置|现在的位置|您的位置|[>＞»›]
 _CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
               "六": "6", "七": "7", "八": "8", "九": "9"}
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_SIGNATURE_DATE = re.compile(r"\s*[（(]?((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*\d{1,2}\s*日[)）]?\s*$")
 _PERIOD = re.compile(r"统计(?:期限|周期|时限|期间|区间|时间|范围)[^。]{0,30}?((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日")
 
 
@@ -69,6 +70,12 @@ def short_body(name: str) -> str:
     match = re.match(r"^.+?人民政府(.+(?:街道办事处|街道|镇|乡|办公厅|办公室|局|委员会))$", name)
     if match and not match[1].startswith(("办公厅", "办公室")):
         name = match[1]
+    # 临江市江北区东湖街道办事处 -> 东湖街道; 临江县青山镇人民政府 -> 青山镇: a 街道/镇/乡 goes by its own name
+    if local := re.match(r"^(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|州|盟|县|区|旗))+"
+                         r"(?P<name>[\u4e00-\u9fff]{2,6}?(?:街道办事处|街道|镇|乡))(?:人民政府)?$", name):
+        name = local["name"]
+    elif re.fullmatch(r"[\u4e00-\u9fff]{2,6}?(?:镇|乡)人民政府", name):
+        name = name[: -len("人民政府")]
     return re.sub(r"街道办事处$", "街道", name)
 
 
@@ -78,8 +85,9 @@ def find_body(blocks, title: str | None) -> tuple[str, str] | None:
     if title and (name := body_from_title(title)):
         return short_body(name), name
     paragraphs = [b.text.strip() for b in blocks if isinstance(b, Paragraph)]
-    for text in reversed(paragraphs[-6:]):
-        if len(text) <= 30 and "。" not in text and re.search(r"(" + _BODY_SUFFIX + r")$", text) \
+    for line in reversed(paragraphs[-6:]):
+        text = _SIGNATURE_DATE.sub("", line).strip()  # "临江市江北区人民政府办公室 2022年1月20日" on one line
+        if 2 <= len(text) <= 30 and "。" not in text and re.search(r"(" + _BODY_SUFFIX + r")$", text) \
                 and not re.match(r"^[一二三四五六七八九十（(]", text):
             return short_body(text), text
     for text in paragraphs[:6]:
@@ -137,13 +145,17 @@ def _most_named(text: str) -> tuple[str, str] | None:
 
 
 def find_year(blocks, title: str | None) -> int | None:
-    """The statistics period's year; else the title's; else the year the opening text names most."""
+    """The statistics period's year; else the title's; else the year before a signature dated in the first half of
+    a year (reports are due by 31 January); else the year the opening text names most."""
     paragraphs = [b.text for b in blocks if isinstance(b, Paragraph)]
     joined = "\n".join(paragraphs)
     if match := _PERIOD.search(re.sub(r"\s+", "", chinese_year(joined))):
         return int(match[1])
     if title and (match := _YEAR.search(chinese_year(title))):
         return int(match[1])
+    for text in reversed(paragraphs[-6:]):
+        if (match := _SIGNATURE_DATE.search(chinese_year(text.strip()))) and int(match[2]) <= 6:
+            return int(match[1]) - 1
     years = Counter(int(m[1]) for text in paragraphs[:12] for m in _YEAR.finditer(chinese_year(text)))
     return years.most_common(1)[0][0] if years else None
 

@@ -145,10 +145,11 @@ def _looks_tabular(text: str) -> bool:
     """Inside a table zone, a short fragment, a line of numbers or a table row written as a line (a label and three
     or more numbers) is table debris, not narrative."""
     stripped = text.strip()
-    return len(stripped) < 25 or bool(re.fullmatch(r"[\d\s.,，、（）()%件万元个]+", stripped)) \
+    return (len(stripped) < 25 and not _SENTENCE_END_MARK.search(stripped)) or bool(re.fullmatch(r"[\d\s.,，、（）()%件万元个]+", stripped)) \
         or bool(_ROW_LINE.search(stripped))
 
 
+_SENTENCE_END_MARK = re.compile(r"[。！？]\s*$")  # the last line of a sentence wrapped above a table
 _ROW_LINE = re.compile(r"(?:\s+[+\-－]?\d[\d.,]*(?:万元|元)?){3,}\s*$")
 
 

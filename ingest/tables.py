@@ -38,6 +38,14 @@ _T4_CUE = re.compile(r"行政复议|复议后起诉|直接起诉|结果维持|�
 _PARAGRAPH_ROW = re.compile(r"^(?P<label>(?:\d+[.、．]\s*)?[^\d\s].*?[^\d\s.,\-])\s*"
                             r"(?P<values>(?:[+\-－]?\d(?:[\d.,]|，(?=\d{3}(?!\d)))*\s*(?:万元|元)?\s*)+)$")
 _STATED = re.compile(r"\d|无")
+_SENTENCE_PUNCTUATION = re.compile(r"[，。；！？]")
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+
+
+def _is_prose(label: str) -> bool:
+    """A sentence, not a template label: "…共新收申请44件，其中上年结转政府信息公开申请5" has sentence punctuation
+    outside brackets (the label （二）部分公开（区分处理的，只计这一情形…） has it only inside)."""
+    return bool(_SENTENCE_PUNCTUATION.search(_BRACKETED.sub("", label)))
 _NUMBERS_LINE = re.compile(r"(?:[+\-－]?\d[\d.,]*\s+){4,}[+\-－]?\d[\d.,]*")  # five or more numbers, nothing else
 _TRAILING_DIGITS = re.compile(r"^(?P<label>.*?[^\d\s.,\-])\s*(?P<digits>\d[\d\s]*)$")
 
@@ -78,7 +86,8 @@ def line_rows(blocks, zones: list[str | None]) -> list[LineRow]:
                 continue  # narrative: its numbers are not table rows
             text = block.text.strip()
             match = _PARAGRAPH_ROW.match(text)
-            target = _row_table(normalize_label(match["label"]), current) if match and len(match["label"]) <= 40 else None
+            target = _row_table(normalize_label(match["label"]), current) \
+                if match and len(match["label"]) <= 40 and not _is_prose(match["label"]) else None
             if target:
                 current = target
                 rows.append(LineRow(match["label"].strip(), tuple(match["values"].split()), target))

@@ -18,8 +18,8 @@ __all__ = ["CellValue", "parse_value", "is_value_cell", "place_row", "candidate_
 _ZERO_WORDS = {"无", "无。", "零", "没有"}
 _DASHES = {"/", "／", "—", "——", "-", "－", "--", "\\", "、", "…", "...", "－－", "─", "/ ", "——。"}
 _NUMBER = re.compile(
-    r"^(?P<sign>[+\-－−]?)(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<unit>万元|亿元|元|件|个|项|条|次|人次|篇|%)?"
-    r"\s*(?P<note>[（(][^）)]*[）)])?$"
+    r"^(?P<sign>[+\-－−＋]?)(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<unit>万元|亿元|元|件|个|项|条|次|人次|篇|%)?"
+    r"\s*(?P<note>[（(][^）)]*[）)]|[*＊※①②③④⑤⑥⑦⑧⑨⑩])?$"  # a note or a footnote mark after the number
 )
 _DIGIT_RUN = re.compile(r"^\d+$")
 _SPACED_DIGITS = re.compile(r"[\d\s.,\-]+")
@@ -64,7 +64,7 @@ def parse_value(text: str) -> CellValue:
     if not match:
         return CellValue(None, None, raw, "unknown", f"单元格“{raw}”不是一个数值")
     number = float(match["num"].replace(",", "") + (match["frac"] or ""))
-    if match["sign"]:
+    if match["sign"] in ("-", "－", "−"):
         number = -number
     unit = match["unit"] if match["unit"] in ("万元", "亿元", "元") else None
     return CellValue(number, unit, raw)
