@@ -81,9 +81,12 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
 
     operation = query.operation
     org = None
-    if operation in ("max", "min", "rank"):
+    if operation in ("max", "min", "rank", "nth"):
         ordered = sorted(good, key=lambda r: _comparable(r, money), reverse=operation != "min")
-        top = ordered[0]
+        if operation == "nth" and (query.top or 0) > len(ordered):
+            return Answer(question, "none", W.AGG_TOO_FEW.format(n=query.top, count=len(ordered), year=year, scope=scope,
+                                                                label=label), warnings=tuple(warnings))
+        top = ordered[query.top - 1] if operation == "nth" else ordered[0]
         ties = [r for r in ordered if _comparable(r, money) == _comparable(top, money)]
         if len(ties) > 1:
             warnings.append("并列：" + "、".join(r.report.body for r in ties))
@@ -91,6 +94,9 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
             shown_rows = ordered[: query.top] if query.top else ordered
             text = W.AGG_RANK.format(year=year, scope=scope, label=label, parts=listed(shown_rows, numbered=True))
             good = shown_rows
+        elif operation == "nth":
+            text = W.AGG_NTH.format(year=year, scope=scope, label=label, n=query.top, body=top.report.body,
+                                    value=shown(top.value, top.unit, money), parts=listed(ordered, numbered=True))
         else:
             template = W.AGG_MAX if operation == "max" else W.AGG_MIN
             text = template.format(year=year, scope=scope, label=label, body=top.report.body,

@@ -201,6 +201,8 @@ def _operation(text: str, n_bodies: int, n_years: int) -> tuple[str, int | None]
         return "rank", None
     if re.search(r"倒数第一|倒数第1|排在最后|最后一名|垫底", text):
         return "min", None
+    if m := re.search(r"第([二两三四五六七八九十]|\d+)(?:多|名|高|大)", text):  # 第二多: the second of a ranking
+        return "nth", _CN.get(m[1]) or (10 if m[1] == "十" else int(m[1]))
     if re.search(r"最多|最高|最大|哪个.{0,12}多|谁.{0,6}多", text):
         return "max", None
     if re.search(r"最少|最低|最小|哪个.{0,12}少|谁.{0,6}少", text):

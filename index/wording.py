@@ -40,6 +40,8 @@ class W:
     AGG_SUM = "{year}年{scope}{label}合计 {value}（{n} 份报告）：{parts}。"
     AGG_MAX = "{year}年{scope}{label}最多的是{body}：{value}。各{unit_scope}：{parts}。"
     AGG_MIN = "{year}年{scope}{label}最少的是{body}：{value}。各{unit_scope}：{parts}。"
+    AGG_NTH = "{year}年{scope}{label}第 {n} 多的是{body}：{value}。排名：{parts}。"
+    AGG_TOO_FEW = "{year}年{scope}{label}只有 {count} 份报告可以排名，没有第 {n} 名。"
     AGG_RANK = "{year}年{scope}{label}排名（从多到少）：{parts}。"
     AGG_COMPARE = "{label}对比：{parts}。"
     AGG_TREND = "{body}{label}历年情况：{parts}。"

@@ -428,12 +428,15 @@ def test_last_place(service, question):
     assert_aggregate(service.answer(question), 0, ALL_2019, org="王家街道")
 
 
-@pytest.mark.xfail(strict=True, reason="question: 2019年哪个街道收到申请第二多; got: 桥头胡街道 12 (the largest) as "
-                   "the answer; expected: 左家庄街道 3; suspected cause: index/question.py _operation maps any "
-                   "'哪个…多' to max and has no ordinal (第二/第三) rank")
 def test_second_place(service):
     answer = service.answer("2019年哪个街道收到申请第二多")
     assert answer.org == "左家庄街道" and answer.value == 3, answer.answer
+
+
+def test_a_place_beyond_the_ranking_is_said(service):
+    answer = service.answer("2019年哪个街道收到申请第五多")  # four 街道 hold a 2019 report
+    assert answer.kind == "none" and answer.value is None
+    assert "只有 4 份报告" in answer.answer and "第 5 名" in answer.answer
 
 
 # --- rankings: 排名 / 前三 / 前两名 -------------------------------------------------------------------------------------
