@@ -136,9 +136,11 @@ def _row_table(label: str, current: str | None) -> str | None:
     return None
 
 
-def _matches(spec: TableSpec, label: str) -> list[Row]:
-    found = [row for row in spec.rows if row.search(label)]
-    leaves = [row for row in found if row.leaf]
+@functools.lru_cache(maxsize=8192)  # the same labels recur in every report
+def _matches(spec: TableSpec, label: str) -> tuple[Row, ...]:
+    """The template rows a normalised label names: its leaf rows if any, else the group rows."""
+    found = tuple(row for row in spec.rows if row.search(label))
+    leaves = tuple(row for row in found if row.leaf)
     return leaves or found
 
 

@@ -37,7 +37,7 @@ class Row:
         return _compiled(self.pattern).search(label)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per table: compared and hashed by identity (a cache key)
 class TableSpec:
     number: str  # 二 / 三 / 四
     title: str
