@@ -51,9 +51,9 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
     skipped = [r for r in readings if r.status != "ok"]
     if skipped:
         warnings.append(W.AGG_SKIPPED.format(names="、".join(f"{r.report.body}{r.report.year}年" for r in skipped)))
-    if measure.table == "二" and len(read := {r.column_label for r in good}) > 1:  # 2019 and 2021 formats mixed
-        warnings.append(W.AGG_COLUMNS_MIXED.format(parts="，".join(
-            f"{r.report.body}{r.report.year}年 {r.column_label}" for r in good), n=len(read)))
+    if measure.table == "二" and any(r.cells[0].col_key != measure.column for r in good):  # the other format's column
+        warnings.append(W.AGG_COLUMNS_READ.format(parts="，".join(
+            f"{r.report.body}{r.report.year}年 {r.column_label}" for r in good)))
     year = year or (reports[0].year if reports else "")
     if not good:
         return Answer(question, "none", W.AGG_NONE.format(year=year), warnings=tuple(warnings))
@@ -81,12 +81,12 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
 
     operation = query.operation
     org = None
-    if operation in ("max", "min", "rank", "nth"):
-        ordered = sorted(good, key=lambda r: _comparable(r, money), reverse=operation != "min")
-        if operation == "nth" and (query.top or 0) > len(ordered):
+    if operation in ("max", "min", "rank", "nth", "nth_min"):
+        ordered = sorted(good, key=lambda r: _comparable(r, money), reverse=operation not in ("min", "nth_min"))
+        if operation.startswith("nth") and not 1 <= (query.top or 0) <= len(ordered):
             return Answer(question, "none", W.AGG_TOO_FEW.format(n=query.top, count=len(ordered), year=year, scope=scope,
                                                                 label=label), warnings=tuple(warnings))
-        top = ordered[query.top - 1] if operation == "nth" else ordered[0]
+        top = ordered[query.top - 1] if operation.startswith("nth") else ordered[0]
         ties = [r for r in ordered if _comparable(r, money) == _comparable(top, money)]
         if len(ties) > 1:
             warnings.append("并列：" + "、".join(r.report.body for r in ties))
@@ -94,9 +94,10 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
             shown_rows = ordered[: query.top] if query.top else ordered
             text = W.AGG_RANK.format(year=year, scope=scope, label=label, parts=listed(shown_rows, numbered=True))
             good = shown_rows
-        elif operation == "nth":
-            text = W.AGG_NTH.format(year=year, scope=scope, label=label, n=query.top, body=top.report.body,
-                                    value=shown(top.value, top.unit, money), parts=listed(ordered, numbered=True))
+        elif operation.startswith("nth"):
+            template = W.AGG_NTH if operation == "nth" else W.AGG_NTH_MIN
+            text = template.format(year=year, scope=scope, label=label, n=query.top, body=top.report.body,
+                                   value=shown(top.value, top.unit, money), parts=listed(ordered, numbered=True))
         else:
             template = W.AGG_MAX if operation == "max" else W.AGG_MIN
             text = template.format(year=year, scope=scope, label=label, body=top.report.body,

@@ -31,18 +31,27 @@ _PLACE = re.compile(r"^([\u4e00-\u9fff]{1,6}?(?:自治区|省|市|县|区|旗))(
 _LEVEL = re.compile(r"(?:自治区|省|市|县|区|旗)$")
 
 
+_LEAD_IN_END = re.compile(r"[我你您下问的了吗呢是在和与跟对给把向请查看说找]$")  # 告诉我|市科委, 查一下|市科委
+
+
 @lru_cache(maxsize=1)
-def _place_words() -> frozenset[str]:
-    """The place names (part of speech ns) of jieba's dictionary: 北京, 杭州, 宿迁市, 渝北 …"""
+def _dictionary() -> tuple[frozenset[str], frozenset[str]]:
+    """From jieba's dictionary: the place names (part of speech ns: 北京, 宿迁市, 渝北), and the two- and
+    three-character words that cannot be a place (verbs, pronouns, adverbs, numerals …: 了解, 那么, 一下)."""
     import jieba
 
-    words = set()
+    places, others = set(), set()
     with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as dictionary:
         for line in dictionary:
             parts = line.split()
-            if len(parts) == 3 and parts[2] == "ns":
-                words.add(parts[0])
-    return frozenset(words)
+            if len(parts) != 3:
+                continue
+            word, _, tag = parts
+            if tag == "ns":
+                places.add(word)
+            elif 2 <= len(word) <= 3 and tag[0] not in "nsjxghk":
+                others.add(word)
+    return frozenset(places), frozenset(others)
 
 
 def place_stems(*names: str) -> set[str]:
@@ -137,16 +146,24 @@ class Gazetteer:
         if not run:
             return None
         before = run[0]
-        level_first = bool(_LEVEL.match(alias[:1]))  # 市科委: the place is written before it without its level
-        for size in range(min(len(before), 8), 1, -1):
-            place = before[-size:]
-            if not level_first and not _LEVEL.search(place):
-                continue  # 发展和改革局: a whole place with its level is written before it (宿迁市)
-            stem = _LEVEL.sub("", place)
-            named = {place, stem, place + alias[0]} if level_first else {place, stem}  # 宿迁|市…: 宿迁市
-            if named & _place_words() or stem in self._held_places:
-                return None if any(stem.endswith(s) for s in stems) else place
-        return None
+        if _LEVEL.match(alias[:1]):  # 市科委: a place is written before it without its level (北京|市科委)
+            stem, level, after = before, "", alias[0]
+        elif _LEVEL.search(before):  # 发展和改革局: a whole place with its level before it (宿迁市|发展和改革局)
+            stem = _LEVEL.sub("", before)
+            level = after = before[len(stem):]
+        else:
+            return None
+        places, others = _dictionary()
+        for size in range(min(len(stem), 8), 1, -1):  # a place name of the dictionary, or a held body's place
+            place = stem[-size:]
+            if place in places or place + after in places or place in self._held_places:
+                return None if any(place.endswith(own) for own in stems) else place + level
+        # No dictionary place: the two characters before count as one (三沙, 东方), unless they end the words a
+        # question opens with (我想了解, 帮我查一下, 那么, 请问).
+        tail = stem[-2:]
+        if len(tail) < 2 or _LEAD_IN_END.search(stem) or tail in others or stem[-3:] in others:
+            return None
+        return None if any(tail.endswith(own) for own in stems) else tail + level
 
     def match_fuzzy(self, text: str, min_len: int = FUZZY_MIN_LEN) -> list[tuple[int, int, str]]:
         """A body written with exactly one character different (沐阳/沭阳 in an OCR text).
@@ -174,7 +191,7 @@ class Gazetteer:
 
 _MENTION = re.compile(r"([\u4e00-\u9fff]{1,12})(委员会|办公厅|办公室|街道办事处|街道|人民政府|政府|局|委|镇|乡|县|区|市)")
 _NOT_NAMES = re.compile(r"^(各|哪个|哪些|哪|所有|全部|全|每个|每|本|我|该|这|那|其他|其它|下属|一共|总共|"
-                        r"前?[一二两三四五六七八九十\d]+个?|几个|多个|若干)")
+                        r"前[一二两三四五六七八九十\d]+个?|[一二两三四五六七八九十\d]+个|几个|多个|若干)")
 _NOISE = re.compile(r"\d|年|多少|几|申请|公开|信息|收到|问题|措施|情况|哪|什么|怎么|如何|是否|有没有|的")
 
 

@@ -84,7 +84,7 @@ class Query:
     years: tuple[int, ...] = ()
     measure: Measure | None = None
     column: str | None = None  # table 三 applicant column (legal_persons = the five organisation columns)
-    operation: str = "value"  # value | sum | max | min | rank | nth | compare | trend
+    operation: str = "value"  # value | sum | max | min | rank | nth | nth_min | compare | trend
     top: int | None = None
     scope: str | None = None  # 街道 / 镇 / 乡 for "各街道"
     section: str | None = None  # a section the question points at: problems | measures | channels | contact | fees
@@ -93,3 +93,4 @@ class Query:
     suggestions: tuple[str, ...] = ()  # held bodies one character away from an unknown short name
     topic: str = ""  # what is asked: the question without its body names and years
     difference: bool = False  # 比去年多多少, A比B多几件: the difference of two readings is asked
+    recent: int = 0  # 近两年: the newest N years held

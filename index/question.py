@@ -171,7 +171,7 @@ def _measure(text: str) -> Measure | None:
 # Topics the narrative states and no table counts: proposals handled (section 六) and the information-processing
 # fee (信息处理费, section 六), not table 二's 行政事业性收费.
 _NOT_IN_TABLES = re.compile(r"建议|提案|处理费|信息公开.{0,4}收费|公开收费")
-_FEE_OUTCOME = re.compile(r"缴纳|未缴|不缴|逾期|终止|不再处理")  # table 三's 逾期未按收费通知要求缴纳费用 row
+_FEE_OUTCOME = re.compile(r"未缴|不缴|逾期.{0,8}缴|未按.{0,8}缴|终止|不再处理")  # table 三's 逾期未按…缴纳费用 row
 
 
 def _table2_row(text: str) -> bool:
@@ -193,6 +193,10 @@ def _t2_has(row_key: str, column: str) -> bool:
     return column in by_row.get(row_key, {"previous_items", "change", "decisions"})
 
 
+def _ordinal(word: str) -> int:
+    return _CN.get(word) or (10 if word == "十" else int(word))
+
+
 def _operation(text: str, n_bodies: int, n_years: int) -> tuple[str, int | None]:
     if m := re.search(r"前([一二两三四五六七八九十]|\d+)(名|个|位)?", text):
         top = _CN.get(m[1]) or (10 if m[1] == "十" else int(m[1]) if m[1].isdigit() else 3)
@@ -201,8 +205,10 @@ def _operation(text: str, n_bodies: int, n_years: int) -> tuple[str, int | None]
         return "rank", None
     if re.search(r"倒数第一|倒数第1|排在最后|最后一名|垫底", text):
         return "min", None
+    if m := re.search(r"倒数第([二两三四五六七八九十]|\d+)|第([二两三四五六七八九十]|\d+)(?:少|低|小)", text):
+        return "nth_min", _ordinal(m[1] or m[2])  # 倒数第二, 第三少: counted from the bottom
     if m := re.search(r"第([二两三四五六七八九十]|\d+)(?:多|名|高|大)", text):  # 第二多: the second of a ranking
-        return "nth", _CN.get(m[1]) or (10 if m[1] == "十" else int(m[1]))
+        return "nth", _ordinal(m[1])
     if re.search(r"最多|最高|最大|哪个.{0,12}多|谁.{0,6}多", text):
         return "max", None
     if re.search(r"最少|最低|最小|哪个.{0,12}少|谁.{0,6}少", text):
@@ -232,7 +238,9 @@ def _section(text: str) -> str | None:
 
 
 # the kind of body a question is about when it names none (全部街道, 各镇, 收到最多的乡); not 乡镇, 城乡, 城镇
-_SCOPE = re.compile(r"街道|(?<![乡城])镇(?!乡)|(?<![城])乡(?![镇村])")
+_SCOPE = re.compile(r"(?P<scope>街道|(?<![乡城村])镇(?![乡街])|(?<![城])乡(?![镇村]))")
+_SCOPE_NAMED = re.compile(r"(?:各|哪个|哪些|所有|全部|每个)(?P<scope>街道|镇(?![乡街])|乡(?![镇村]))")  # text questions
+_RECENT = re.compile(r"近([两二三四五六七八九十]|\d+)年")
 _LAST_YEAR = re.compile(r"比去年|比上一?年|同比|较上年|较去年")
 _DIFFERENCE = re.compile(r"多多少|多了多少|少多少|少了多少|多[几收]|少[几收]|增长|增加|减少|下降|差多少|相差|差距|同比|比去年|比上一?年")
 _YEAR_WORDS = re.compile(r"(?:[〇○零一二三四五六七八九]{4}|(?:19|20)?\d{2})年度?")
@@ -262,13 +270,19 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     suggestions = tuple(body for _, _, body in gazetteer.match_fuzzy(masked, min_len=3)) if unknown else ()
     stripped = masked  # body names must not be read as measures (e.g. 采购 in a name)
     years = _years(stripped)
-    if len(years) == 1 and _LAST_YEAR.search(stripped):  # 2020年比去年多多少: 2019 and 2020
+    last_year = bool(_LAST_YEAR.search(stripped))
+    measure = _measure(_LAST_YEAR.sub("", stripped))  # 比上年 is not table 二's 上一年项目数量 column
+    # table 二 states the change itself (本年增/减): 行政许可比上年增加了多少 reads that cell, for the one year
+    stated_change = measure is not None and measure.table == "二" and measure.column == "change"
+    if len(years) == 1 and last_year and not stated_change:  # 2020年比去年多多少: 2019 and 2020
         years = (years[0] - 1, years[0])
-    measure = _measure(stripped)
     column = next((key for pattern, key in _COLUMNS if re.search(pattern, stripped)), None)
-    operation, top = _operation(stripped, len(bodies), len(years))
-    scope = m[0] if not bodies and (m := _SCOPE.search(stripped)) else None
+    operation, top = _operation(_LAST_YEAR.sub("", stripped) if stated_change else stripped, len(bodies), len(years))
+    scope = None
+    if not bodies and (m := (_SCOPE if measure else _SCOPE_NAMED).search(stripped)):
+        scope = m["scope"]
     in_scope = bool(bodies or unknown or measure or _DOMAIN.search(stripped))
     topic = _YEAR_WORDS.sub("", stripped).replace("＊", "")
     return Query(text, bodies, unknown, years, measure, column, operation, top, scope, _section(stripped), fuzzy,
-                 in_scope, suggestions, topic, bool(_DIFFERENCE.search(stripped)))
+                 in_scope, suggestions, topic, not stated_change and bool(_DIFFERENCE.search(stripped)),
+                 _ordinal(m[1]) if (m := _RECENT.search(stripped)) else 0)

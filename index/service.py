@@ -129,7 +129,15 @@ class Answerer:
 
     def _numeric(self, question: str, query: Query, tables: Tables, warnings: list[str]) -> Answer:
         if query.bodies and (query.operation == "trend" or len(query.years) > 1):
-            reports = [r for r in tables.reports_of(query.bodies[0]) if not query.years or r.year in query.years]
+            body = query.bodies[0]
+            held = tables.reports_of(body)
+            reports = [r for r in held if not query.years or r.year in query.years][-query.recent or None:]
+            missing = [y for y in query.years if y not in {r.year for r in held}]
+            if missing:  # 比去年: the year before is not held
+                years = "、".join(f"{r.year}年" for r in held) or "无"
+                warnings += [W.NO_YEAR.format(body=body, year=y, years=years) for y in missing]
+                if not reports:
+                    return Answer(question, "none", warnings.pop(), org=body, warnings=tuple(warnings))
             return aggregate_answer(question, _with(query, "trend"), tables, reports, warnings)
         if len(query.bodies) > 1:
             reports = []
@@ -139,7 +147,7 @@ class Answerer:
                     reports.append(found)
                 else:
                     warnings.append(found.answer)  # 东柳街道 has no 2019 report: said, not dropped silently
-            operation = query.operation if query.operation in ("max", "min", "rank", "nth") else "compare"
+            operation = query.operation if query.operation in ("max", "min", "rank", "nth", "nth_min") else "compare"
             return aggregate_answer(question, _with(query, operation), tables, reports, warnings)
         if query.bodies:
             report = self._report_for(tables, query.bodies[0], query, warnings)
@@ -155,9 +163,9 @@ class Answerer:
             value = reading.value if reading.status == "ok" else None
             return Answer(question, "numeric", text, value, reading.unit if value is not None else None, report.body,
                           report.year, tuple(citations), tuple(warnings + notes))
-        operation = query.operation if query.operation in ("sum", "max", "min", "rank", "nth") else "sum"
+        operation = query.operation if query.operation in ("sum", "max", "min", "rank", "nth", "nth_min") else "sum"
         if len(query.years) > 1 or query.operation == "trend":  # 各街道历年, 2019年和2020年各街道: year by year
-            years = query.years or tables.years(query.scope)
+            years = query.years or tables.years(query.scope)[-query.recent or None:]
             answers = [aggregate_answer(question, _with(query, operation), tables, tables.reports_in(y, query.scope),
                                         [], y) for y in years]
             return Answer(question, "aggregate", "\n".join(a.answer for a in answers), None, None, None, None,
@@ -168,9 +176,10 @@ class Answerer:
             warnings.append(W.LATEST_YEAR_ALL.format(year=year))
         reports = tables.reports_in(year, query.scope) if year is not None else []
         if not reports:
-            held = "、".join(f"{y}年" for y in tables.years(query.scope)) or "无"
-            return Answer(question, "none", W.AGG_NOTHING_HELD.format(year=year or "", scope=query.scope or "机关",
-                                                                     years=held), warnings=tuple(warnings))
+            held = "、".join(f"{y}年" for y in tables.years(query.scope))
+            text = W.AGG_NOTHING_HELD.format(year=year, scope=query.scope or "机关", years=held) if held else \
+                W.AGG_NO_SCOPE.format(scope=query.scope or "机关")
+            return Answer(question, "none", text, warnings=tuple(warnings))
         return aggregate_answer(question, _with(query, operation), tables, reports, warnings, year)
 
     def _stated_in_text(self, question: str, query: Query, report: ReportRef) -> tuple[str, Hit] | None:

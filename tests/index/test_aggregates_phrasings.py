@@ -622,3 +622,61 @@ def test_sum_without_a_year_uses_the_newest_year_of_the_scope(full_service):
     answer = full_service.answer("各街道一共收到多少申请")
     assert_aggregate(answer, 18, [DL20, QTH20], year=2020)
     assert "2020" in _said(answer)
+
+
+# --- cases from a code review: each gave a wrong body or number before ---------------------------------------
+def test_a_fee_paid_is_not_the_applications_received(full_service):
+    # 沐阳 2025 section 六: "收取信息处理费共计380元"; not 表三 一、本年新收 (713)
+    answer = full_service.answer("沐阳县人民政府2025年申请人缴纳了多少信息处理费")
+    assert answer.kind == "narrative" and answer.value is None
+    assert "380元" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["八里庄街道2019年收到多少申请", "三里屯街道收到多少申请"])
+def test_a_name_that_starts_with_a_numeral_is_a_name(service, question):
+    answer = service.answer(question)
+    assert_none(answer)
+    assert question[:5] in answer.answer
+
+
+@pytest.mark.parametrize("question", ["东方市科委2024年收到多少申请", "三沙市发展和改革局2023年收到多少申请"])
+def test_a_place_jieba_does_not_know_is_still_another_place(full_service, question):
+    assert_none(full_service.answer(question))
+
+
+def test_second_from_the_bottom(service):
+    # 2019 街道: 桥头胡 12, 左家庄 3, 柴桥 2, 王家 0
+    answer = service.answer("2019年收到申请倒数第二名的街道是哪个")
+    assert (answer.org, answer.value) == ("柴桥街道", 2), answer.answer
+    answer = service.answer("2019年收到申请第三少的街道")
+    assert (answer.org, answer.value) == ("左家庄街道", 3), answer.answer
+
+
+def test_change_on_last_year_reads_the_stated_change_of_table_two(service):
+    # 左家庄 2019 表二 行政许可: 上一年项目数量 0, 本年增/减 0, 处理决定数量 0; no 2018 report is needed
+    answer = service.answer("左家庄街道2019年行政许可比上年增加了多少")
+    assert answer.kind == "numeric" and answer.value == 0, answer.answer
+    assert "本年增/减" in answer.answer and "2018" not in answer.answer + " ".join(answer.warnings)
+
+
+def test_last_year_not_held_is_said(service):
+    # 桥头胡街道 holds 2019 (12) and 2020 (18); 2018 is not held
+    answer = service.answer("桥头胡街道2019年收到的申请比去年多多少")
+    assert any("没有找到桥头胡街道2018年的年度报告" in w for w in answer.warnings), answer.warnings
+    assert "比2018年" not in answer.answer
+
+
+def test_village_and_town_words_in_a_text_question_are_not_a_scope(full_service):
+    answer = full_service.answer("2025年村镇建设信息公开情况")
+    assert answer.kind == "narrative" and answer.citations
+
+
+def test_recent_years_are_the_newest_held(full_service):
+    answer = full_service.answer("近两年各机关收到申请合计多少")  # held: 2019, 2020, 2023, 2024, 2025
+    assert answer.kind == "aggregate"
+    assert "2024年" in answer.answer and "2025年" in answer.answer and "2019年" not in answer.answer
+
+
+def test_a_scope_with_no_reports_and_no_year(service):
+    answer = service.answer("收到申请最多的乡是哪个")
+    assert answer.kind == "none" and answer.answer == "库中没有乡的年度报告。"

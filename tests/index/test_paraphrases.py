@@ -426,4 +426,5 @@ def test_comparison_across_the_two_formats_says_which_columns_it_read(service):
     answer = service.answer("上海市科委和王家街道现行有效的规范性文件对比")
     assert answer.kind == "aggregate"
     assert "上海市科委2024年 55 件" in answer.answer and "王家街道2019年 1 件" in answer.answer
-    assert any("上海市科委2024年 现行有效件数，王家街道2019年 对外公开总数量" in w for w in answer.warnings)
+    assert any("各报告读的是对应的列：上海市科委2024年 现行有效件数，王家街道2019年 对外公开总数量" in w
+               for w in answer.warnings)
