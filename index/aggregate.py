@@ -21,7 +21,8 @@ def _comparable(reading: Reading, money: bool) -> float:
 
 
 def _difference(first: Reading, second: Reading, value: float, money: bool) -> str:
-    """"桥头胡街道2020年比2019年多 6 件" (the two readings share their unit)."""
+    """"2020年比2019年多 6 件" for one body, "左家庄街道2019年比柴桥街道2019年多 1 件" for two (the readings share
+    their unit)."""
     name = lambda r: f"{r.report.body}{r.report.year}年"  # noqa: E731
     later = f"{first.report.year}年" if first.report.body == second.report.body else name(first)
     earlier = f"{second.report.year}年" if first.report.body == second.report.body else name(second)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Gazetteer", "aliases_of", "place_stems"]
+__all__ = ["Gazetteer", "aliases_of"]
 
 _ABBREVIATIONS = (("发展和改革", "发改"), ("人力资源和社会保障", "人社"), ("住房和城乡建设", "住建"), ("科学技术委员会", "科委"),
                   ("人民政府", "政府"), ("生态环境", "环保"), ("市场监督管理", "市场监管"), ("自然资源和规划", "自然资源"))
@@ -29,6 +29,7 @@ FUZZY_MIN_LEN = 5
 
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{1,6}?(?:自治区|省|市|县|区|旗))(?=[\u4e00-\u9fff]{2,})")
 _LEVEL = re.compile(r"(?:自治区|省|市|县|区|旗)$")
+_LOCAL = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|州|盟|县|区|旗))+(?P<name>[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡))$")
 
 
 _LEAD_IN_END = re.compile(r"[我你您下问的了吗呢是在和与跟对给把向请查看说找]$")  # 告诉我|市科委, 查一下|市科委
@@ -54,7 +55,7 @@ def _dictionary() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(places), frozenset(others)
 
 
-def place_stems(*names: str) -> set[str]:
+def _place_stems(*names: str) -> set[str]:
     """The places that open a body's names, without their level: 上海 for 上海市科委, 沭阳 for 沭阳县发改局."""
     stems = set()
     for name in names:
@@ -74,6 +75,8 @@ def aliases_of(body: str, body_full: str) -> set[str]:
                 names.add(name.replace(long, short))
             elif short in name and short != "政府":
                 names.add(name.replace(short, long))
+    if local := _LOCAL.match(body):  # 临江市江北区东湖街道 -> 东湖街道 (dropped where two bodies share it)
+        names.add(local["name"])
     for name in list(names):
         for suffix in _SUFFIXES:
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
@@ -104,7 +107,7 @@ class Gazetteer:
         self.places: dict[str, set[str]] = defaultdict(set)  # body -> its place stems
         for body, full in bodies:
             self.bodies.add(body)
-            self.places[body] |= place_stems(body, full)
+            self.places[body] |= _place_stems(body, full)
             for alias in aliases_of(body, full):
                 self.alias_to_bodies[alias].add(body)
         self.max_len = max((len(a) for a in self.alias_to_bodies), default=0)

@@ -15,7 +15,7 @@ from .lexical import LexicalIndex
 from .model import Citation, Hit, Query, ReportRef
 from .wording import W
 
-__all__ = ["Retriever", "quote_answer", "number_sentence", "asks_count", "asked_words", "mentions_asked",
+__all__ = ["Retriever", "quote_answer", "number_sentence", "asks_count", "mentions_asked",
            "SECTION_EXPANSIONS"]
 
 SECTION_EXPANSIONS = {
@@ -112,7 +112,7 @@ def asks_count(question: str) -> bool:
     return bool(_COUNT.search(question))
 
 
-def asked_words(query: Query) -> list[str]:
+def _asked_words(query: Query) -> list[str]:
     """The words of what is asked, each whole once: 规范性文件, not also 规范/文件/范性 (jieba's search mode)."""
     tokens = [t for t in dict.fromkeys(tokenize(query.topic or query.text))
               if len(t) >= 2 and t not in _QUESTION_WORDS and not t.isdigit()]
@@ -132,7 +132,7 @@ def number_sentence(query: Query, hits: Sequence[Hit]) -> tuple[str, Hit] | None
     """The sentence of the passages that states a number and holds the most of the asked words (two at least, or
     every word when fewer are asked), with its passage; None when no sentence says it. Among equals, one where an
     asked word is directly followed by its number (规范性文件 34 件, not 规范性文件等 243 件) wins."""
-    words = asked_words(query)
+    words = _asked_words(query)
     need = min(2, len(words))
     best, best_score = None, 0.0
     for hit in hits:
@@ -150,7 +150,7 @@ def number_sentence(query: Query, hits: Sequence[Hit]) -> tuple[str, Hit] | None
 
 def mentions_asked(query: Query, hits: Sequence[Hit]) -> bool:
     """Whether a passage holds every asked word, or is one of the section the question points at."""
-    words = asked_words(query)
+    words = _asked_words(query)
     return any(h.favoured for h in hits) or \
         bool(words) and any(all(word in _compact(h.text) for word in words) for h in hits)
 

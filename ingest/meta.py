@@ -70,12 +70,9 @@ def short_body(name: str) -> str:
     match = re.match(r"^.+?人民政府(.+(?:街道办事处|街道|镇|乡|办公厅|办公室|局|委员会))$", name)
     if match and not match[1].startswith(("办公厅", "办公室")):
         name = match[1]
-    # 临江市江北区东湖街道办事处 -> 东湖街道; 临江县青山镇人民政府 -> 青山镇: a 街道/镇/乡 goes by its own name
-    if local := re.match(r"^(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|州|盟|县|区|旗))+"
-                         r"(?P<name>[\u4e00-\u9fff]{2,6}?(?:街道办事处|街道|镇|乡))(?:人民政府)?$", name):
-        name = local["name"]
-    elif re.fullmatch(r"[\u4e00-\u9fff]{2,6}?(?:镇|乡)人民政府", name):
-        name = name[: -len("人民政府")]
+    # 临江县青山镇人民政府 -> 临江县青山镇. The place stays: 城关镇 is a town in hundreds of counties, and the short
+    # name is a report's identity (the gazetteer also answers to 青山镇 where only one body is called so).
+    name = re.sub(r"(?<=[镇乡])人民政府$", "", name)
     return re.sub(r"街道办事处$", "街道", name)
 
 
@@ -99,7 +96,6 @@ def find_body(blocks, title: str | None) -> tuple[str, str] | None:
 # "现向社会公布临江市市场监督管理局2021年度政府信息公开工作年度报告": the body right before the report's year
 _NAMED_REPORT = re.compile(r"(?:公布|发布|编制|编写|形成|现将)(?P<name>[\u4e00-\u9fff]{2,30}?)(?:19|20)\d{2}年度?"
                            r"(?:政府信息公开|政务公开|信息公开)")
-_LEAD_WORDS = re.compile(r"公布|发布|编制|编写|形成|现将|了|并|出")
 
 
 def _named_in_opening(text: str) -> str | None:
@@ -108,7 +104,7 @@ def _named_in_opening(text: str) -> str | None:
     match = _NAMED_REPORT.search(re.sub(r"\s+", "", chinese_year(text)))
     if not match:
         return None
-    name = _LEAD_WORDS.split(match["name"])[-1]
+    name = re.sub(r"^[了并出]+", "", match["name"])  # 编制了桥头胡街道…
     if len(name) < 3 or _NOT_A_NAME.search(name) or not re.search(r"(?:" + _BODY_SUFFIX + r")$", name):
         return None
     return name
@@ -145,19 +141,24 @@ def _most_named(text: str) -> tuple[str, str] | None:
 
 
 def find_year(blocks, title: str | None) -> int | None:
-    """The statistics period's year; else the title's; else the year before a signature dated in the first half of
-    a year (reports are due by 31 January); else the year the opening text names most."""
+    """The statistics period's year; else the title's; else, where the signature is dated in the first half of a
+    year (reports are due by 31 January), the year the opening text names most if it is that year or the one
+    before, or else the year before the signature; else the year the opening text names most."""
     paragraphs = [b.text for b in blocks if isinstance(b, Paragraph)]
     joined = "\n".join(paragraphs)
     if match := _PERIOD.search(re.sub(r"\s+", "", chinese_year(joined))):
         return int(match[1])
     if title and (match := _YEAR.search(chinese_year(title))):
         return int(match[1])
-    for text in reversed(paragraphs[-6:]):
-        if (match := _SIGNATURE_DATE.search(chinese_year(text.strip()))) and int(match[2]) <= 6:
-            return int(match[1]) - 1
-    years = Counter(int(m[1]) for text in paragraphs[:12] for m in _YEAR.finditer(chinese_year(text)))
-    return years.most_common(1)[0][0] if years else None
+    opening = Counter(int(m[1]) for text in paragraphs[:12] for m in _YEAR.finditer(chinese_year(text)))
+    named = opening.most_common(1)[0][0] if opening else None
+    for text in paragraphs[-2:]:  # the signature's date: a line that is a date, or a body's name and a date
+        line = chinese_year(text.strip())
+        if (match := _SIGNATURE_DATE.search(line)) and len(line) <= 40 and not re.search(r"[，。；]", line) \
+                and int(match[2]) <= 6:
+            signed = int(match[1])
+            return named if named in (signed - 1, signed) else signed - 1
+    return named
 
 
 _CUES_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "逾期不补正", "缴纳费用",

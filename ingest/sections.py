@@ -142,14 +142,15 @@ def _continues(paragraphs: list[tuple[int, str, str]], index: int, sub: str, tex
 
 
 def _looks_tabular(text: str) -> bool:
-    """Inside a table zone, a short fragment, a line of numbers or a table row written as a line (a label and three
-    or more numbers) is table debris, not narrative."""
+    """Inside a table zone, a short fragment (unless it ends a sentence wrapped above the table), a line of numbers
+    or a table row written as a line (a label and three or more numbers) is table debris, not narrative."""
     stripped = text.strip()
-    return (len(stripped) < 25 and not _SENTENCE_END_MARK.search(stripped)) or bool(re.fullmatch(r"[\d\s.,，、（）()%件万元个]+", stripped)) \
-        or bool(_ROW_LINE.search(stripped))
+    fragment = len(stripped) < 25 and not _SENTENCE_END_MARK.search(stripped)
+    return fragment or bool(_NUMBERS_ONLY.fullmatch(stripped)) or bool(_ROW_LINE.search(stripped))
 
 
 _SENTENCE_END_MARK = re.compile(r"[。！？]\s*$")  # the last line of a sentence wrapped above a table
+_NUMBERS_ONLY = re.compile(r"[\d\s.,，、（）()%件万元个]+")
 _ROW_LINE = re.compile(r"(?:\s+[+\-－]?\d[\d.,]*(?:万元|元)?){3,}\s*$")
 
 

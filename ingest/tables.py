@@ -40,12 +40,14 @@ _PARAGRAPH_ROW = re.compile(r"^(?P<label>(?:\d+[.、．]\s*)?[^\d\s].*?[^\d\s.,\
 _STATED = re.compile(r"\d|无")
 _SENTENCE_PUNCTUATION = re.compile(r"[，。；！？]")
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+_NUMBERED_LABEL = re.compile(r"^\s*(?:\d+\s*[.、．]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
 
 
 def _is_prose(label: str) -> bool:
     """A sentence, not a template label: "…共新收申请44件，其中上年结转政府信息公开申请5" has sentence punctuation
-    outside brackets (the label （二）部分公开（区分处理的，只计这一情形…） has it only inside)."""
-    return bool(_SENTENCE_PUNCTUATION.search(_BRACKETED.sub("", label)))
+    outside brackets (the label （二）部分公开（区分处理的，只计这一情形…） has it only inside), and does not open
+    with the template's numbering (1.申请人无正当理由逾期不补正，行政机关不再处理… is a label)."""
+    return not _NUMBERED_LABEL.match(label) and bool(_SENTENCE_PUNCTUATION.search(_BRACKETED.sub("", label)))
 _NUMBERS_LINE = re.compile(r"(?:[+\-－]?\d[\d.,]*\s+){4,}[+\-－]?\d[\d.,]*")  # five or more numbers, nothing else
 _TRAILING_DIGITS = re.compile(r"^(?P<label>.*?[^\d\s.,\-])\s*(?P<digits>\d[\d\s]*)$")
 
@@ -224,9 +226,9 @@ def _table3(rows: list[LineRow], fmt: str, warnings: list[str]) -> list[Cell]:
         return []
     expected = [r for r in TABLE3.rows if (r.key == "other") == (fmt == "2019") or not r.key.startswith("other")]
     index = {row.key: i for i, row in enumerate(expected)}
-    candidates: list[list[Row]] = []
+    candidates: list[tuple[Row, ...]] = []
     for line in rows:
-        candidates.append(_matches(TABLE3, normalize_label(line.label)) if line.label else [])
+        candidates.append(_matches(TABLE3, normalize_label(line.label)) if line.label else ())
     # anchors: rows naming exactly one template row, in template order
     anchors: list[tuple[int, int]] = []  # (line position, template position)
     last = -1

@@ -79,3 +79,11 @@ def test_unknown_mention(gazetteer):
 def test_no_unknown_mention(gazetteer, question):
     """Words such as 各街道 and 哪个街道 name no body; a held body is not unknown."""
     assert unknown_mention(question, gazetteer) is None
+
+
+def test_a_town_below_a_county_answers_to_its_own_name_unless_two_counties_share_it():
+    gazetteer = Gazetteer([("临江县青山镇", "临江县青山镇人民政府"), ("甲县城关镇", "甲县城关镇人民政府"),
+                           ("乙县城关镇", "乙县城关镇人民政府")])
+    assert [body for _, _, body in gazetteer.match("青山镇2021年收到多少申请")] == ["临江县青山镇"]
+    assert gazetteer.match("城关镇2021年收到多少申请") == []  # two 城关镇: the county has to be said
+    assert [body for _, _, body in gazetteer.match("乙县城关镇2021年收到多少申请")] == ["乙县城关镇"]

@@ -638,10 +638,10 @@ def test_year_without_title_year_or_period_is_not_the_year_the_text_compares_wit
 
 
 # --- bodies below the county level, in the title or only in the signature --------------------------------------------
-BODIES = [  # (name as written, short name)
+BODIES = [  # (name as written, short name): a 街道/镇 keeps its place (城关镇 is a town in many counties)
     ("临江市江北区人民政府办公室", "临江市江北区人民政府办公室"),
-    pytest.param("临江市江北区东湖街道办事处", "东湖街道", id="district-street"),
-    pytest.param("临江县青山镇人民政府", "青山镇", id="town-government"),
+    pytest.param("临江市江北区东湖街道办事处", "临江市江北区东湖街道", id="district-street"),
+    pytest.param("临江县青山镇人民政府", "临江县青山镇", id="town-government"),
     ("临江市生态环境局江北分局", "临江市生态环境局江北分局"),
     ("临江市江北区人民政府东湖街道办事处", "东湖街道"),
 ]
@@ -833,3 +833,24 @@ def test_table4_wu_and_dash_cells():
     assert _row(report, "四", "litigation_direct", T4_COLS) == [1, 0, 0, None, 1]
     assert _row(report, "四", "litigation_after_review", T4_COLS) == [None] * 5
     assert {c.status for c in report.cells if c.row_key == "litigation_after_review"} == {"blank"}
+
+
+def test_towns_of_one_name_in_two_counties_are_two_bodies():
+    """The short name is a report's identity: 甲县 and 乙县 each have a 城关镇, and one must not replace the other."""
+    reports = [parse_bytes(_text_report(title=(f"{county}城关镇人民政府2021年政府信息公开工作年度报告",),
+                                        signature=(f"{county}城关镇人民政府", "2022年1月20日")), f"{county}.txt")
+               for county in ("甲县", "乙县")]
+    assert [r.body for r in reports] == ["甲县城关镇", "乙县城关镇"]
+
+
+@pytest.mark.parametrize("signature, year", [
+    (("临江市市场监督管理局", "2023年1月20日"), 2023),  # signed in the year the text names: that year
+    (("临江市市场监督管理局", "2024年1月20日"), 2023),  # signed the January after
+])
+def test_a_signature_date_does_not_outvote_the_year_the_text_names(signature, year):
+    report = parse_bytes(_text_report(
+        title=("临江市市场监督管理局政府信息公开工作年度报告",), period=None,
+        overview=("一、总体情况", "2023年，本局认真贯彻《条例》。2023年全年主动公开政府信息120条，2023年新建专栏3个。"),
+        signature=signature), "scj.txt")
+    assert report.year == year
+

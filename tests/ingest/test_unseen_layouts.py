@@ -645,3 +645,16 @@ def test_pdf_table4_numbers_line_without_a_label():
     assert (report.body, report.year) == ("临江市教育局", 2021)  # the rest of the file is read
     assert _row(report, "三", "new_received") == [40, 5, 1, 0, 2, 0, 48]
     _assert_table4(report)
+
+
+def test_a_numbered_label_with_a_comma_is_a_row_not_prose():
+    """A table row as a text line whose label has a full-width comma where the template has 、 (a sentence's mark,
+    but the row opens with the template's numbering 1.)."""
+    text = _pdf_text_report().decode("utf-8")
+    changed = text.replace("逾期不补正、行政机关", "逾期不补正，行政机关")
+    assert changed != text
+    cells = {(c.row_key, c.col_key): (c.value, c.status) for c in parse_bytes(changed.encode("utf-8"), "j.txt").cells
+             if c.table == "三"}
+    assert cells == {(c.row_key, c.col_key): (c.value, c.status) for c in parse_bytes(text.encode("utf-8"), "j.txt").cells
+                     if c.table == "三"}
+    assert cells[("other.overdue_correction", "total")][1] == "ok"
