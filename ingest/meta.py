@@ -104,7 +104,7 @@ def _named_in_opening(text: str) -> str | None:
     match = _NAMED_REPORT.search(re.sub(r"\s+", "", chinese_year(text)))
     if not match:
         return None
-    name = re.sub(r"^[了并出]+", "", match["name"])  # 编制了桥头胡街道…
+    name = re.sub(r"^(?:了|并|出|公布|发布|编制|编写|形成|现将)+", "", match["name"])  # 编制并公布了X…
     if len(name) < 3 or _NOT_A_NAME.search(name) or not re.search(r"(?:" + _BODY_SUFFIX + r")$", name):
         return None
     return name
@@ -141,23 +141,22 @@ def _most_named(text: str) -> tuple[str, str] | None:
 
 
 def find_year(blocks, title: str | None) -> int | None:
-    """The statistics period's year; else the title's; else, where the signature is dated in the first half of a
-    year (reports are due by 31 January), the year the opening text names most if it is that year or the one
-    before, or else the year before the signature; else the year the opening text names most."""
+    """The statistics period's year; else the title's; else the year before a signature dated in the first half
+    of a year (reports are due by 31 January); else the year the opening text names most."""
     paragraphs = [b.text for b in blocks if isinstance(b, Paragraph)]
     joined = "\n".join(paragraphs)
     if match := _PERIOD.search(re.sub(r"\s+", "", chinese_year(joined))):
         return int(match[1])
     if title and (match := _YEAR.search(chinese_year(title))):
         return int(match[1])
+    for text in reversed(paragraphs[-6:]):  # the signature's date: a line that is a date, or a name and a date
+        line = chinese_year(text.strip())
+        if (match := _SIGNATURE_DATE.search(line)) and len(line) <= 40 and not re.search(r"[，。；]", line):
+            if int(match[2]) <= 6:  # reports are due by 31 January: signed early in the year after
+                return int(match[1]) - 1
+            break
     opening = Counter(int(m[1]) for text in paragraphs[:12] for m in _YEAR.finditer(chinese_year(text)))
     named = opening.most_common(1)[0][0] if opening else None
-    for text in paragraphs[-2:]:  # the signature's date: a line that is a date, or a body's name and a date
-        line = chinese_year(text.strip())
-        if (match := _SIGNATURE_DATE.search(line)) and len(line) <= 40 and not re.search(r"[，。；]", line) \
-                and int(match[2]) <= 6:
-            signed = int(match[1])
-            return named if named in (signed - 1, signed) else signed - 1
     return named
 
 

@@ -40,6 +40,7 @@ _PARAGRAPH_ROW = re.compile(r"^(?P<label>(?:\d+[.、．]\s*)?[^\d\s].*?[^\d\s.,\
 _STATED = re.compile(r"\d|无")
 _SENTENCE_PUNCTUATION = re.compile(r"[，。；！？]")
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+_PROSE_WORDS = re.compile(r"件|共|全年|其中|方面|占比")  # "1.办理结果方面，予以公开的申请 30 件": a sentence
 _NUMBERED_LABEL = re.compile(r"^\s*(?:\d+\s*[.、．]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
 
 
@@ -47,7 +48,9 @@ def _is_prose(label: str) -> bool:
     """A sentence, not a template label: "…共新收申请44件，其中上年结转政府信息公开申请5" has sentence punctuation
     outside brackets (the label （二）部分公开（区分处理的，只计这一情形…） has it only inside), and does not open
     with the template's numbering (1.申请人无正当理由逾期不补正，行政机关不再处理… is a label)."""
-    return not _NUMBERED_LABEL.match(label) and bool(_SENTENCE_PUNCTUATION.search(_BRACKETED.sub("", label)))
+    if not _SENTENCE_PUNCTUATION.search(_BRACKETED.sub("", label)):
+        return False
+    return not _NUMBERED_LABEL.match(label) or bool(_PROSE_WORDS.search(label))
 _NUMBERS_LINE = re.compile(r"(?:[+\-－]?\d[\d.,]*\s+){4,}[+\-－]?\d[\d.,]*")  # five or more numbers, nothing else
 _TRAILING_DIGITS = re.compile(r"^(?P<label>.*?[^\d\s.,\-])\s*(?P<digits>\d[\d\s]*)$")
 

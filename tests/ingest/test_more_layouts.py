@@ -844,10 +844,11 @@ def test_towns_of_one_name_in_two_counties_are_two_bodies():
 
 
 @pytest.mark.parametrize("signature, year", [
-    (("临江市市场监督管理局", "2023年1月20日"), 2023),  # signed in the year the text names: that year
-    (("临江市市场监督管理局", "2024年1月20日"), 2023),  # signed the January after
+    (("临江市市场监督管理局", "2024年1月20日"), 2023),  # signed the January after the year the text names
+    (("临江市市场监督管理局", "2024年1月20日", "（此件公开发布）", "【打印本页】【关闭窗口】"), 2023),  # page footer after
+    (("临江市市场监督管理局",), 2023),  # no date: the year the opening text names most
 ])
-def test_a_signature_date_does_not_outvote_the_year_the_text_names(signature, year):
+def test_the_year_from_the_signature_date_or_the_opening_text(signature, year):
     report = parse_bytes(_text_report(
         title=("临江市市场监督管理局政府信息公开工作年度报告",), period=None,
         overview=("一、总体情况", "2023年，本局认真贯彻《条例》。2023年全年主动公开政府信息120条，2023年新建专栏3个。"),

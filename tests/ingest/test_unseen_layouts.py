@@ -563,6 +563,7 @@ def test_chinese_numeral_year_two_line_title_body_only_in_the_signature():
 @pytest.mark.parametrize("opening", [
     "根据《中华人民共和国政府信息公开条例》要求，现向社会公布临江市市场监督管理局2021年度政府信息公开工作年度报告。",
     "局办公室编制了临江市市场监督管理局2021年度政府信息公开工作年度报告。",  # the words before the name are not it
+    "局办公室编制并公布临江市市场监督管理局2021年度政府信息公开工作年度报告。",
 ])
 def test_body_named_only_in_the_first_paragraph(opening):
     report = parse_bytes(_text_report(
@@ -658,3 +659,15 @@ def test_a_numbered_label_with_a_comma_is_a_row_not_prose():
     assert cells == {(c.row_key, c.col_key): (c.value, c.status) for c in parse_bytes(text.encode("utf-8"), "j.txt").cells
                      if c.table == "三"}
     assert cells[("other.overdue_correction", "total")][1] == "ok"
+
+
+def test_a_numbered_sentence_wrapped_after_a_number_is_not_a_row():
+    """"1.办理结果方面，予以公开的申请 30" / "件，占比较高。": a numbered sentence that a PDF broke after a number."""
+    text = _pdf_text_report().decode("utf-8")
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if "收到和处理政府信息公开申请情况" in line) + 1
+    lines[at:at] = ["1.办理结果方面，予以公开的申请 30", "件，占比较高。"]
+    wrapped = parse_bytes("\n".join(lines).encode("utf-8"), "j.txt")
+    plain = parse_bytes(text.encode("utf-8"), "j.txt")
+    assert [(c.row_key, c.col_key, c.value, c.status) for c in wrapped.cells if c.table == "三"] == \
+        [(c.row_key, c.col_key, c.value, c.status) for c in plain.cells if c.table == "三"]
