@@ -28,11 +28,13 @@ FUZZY_MIN_LEN = 5
 
 
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{1,6}?(?:自治区|省|市|县|区|旗))(?=[\u4e00-\u9fff]{2,})")
-_LEVEL = re.compile(r"(?:自治区|省|市|县|区|旗)$")
+_LEVEL = re.compile(r"(?:自治区|自治州|省|市|州|盟|县|区|旗)$")
 _LOCAL = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|州|盟|县|区|旗))+(?P<name>[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡))$")
 
 
-_LEAD_IN_END = re.compile(r"[我你您下问的了吗呢是在和与跟对给把向请查看说找]$")  # 告诉我|市科委, 查一下|市科委
+# the end of the words a question may open with before a name: 告诉我|市科委, 查一下|市科委, 2024年度|市科委, 我想|…
+_LEAD_IN_END = re.compile(r"(?:[我你您下问的了吗呢是在和与跟对给把向请查看说找年度中里想要能]|全部|一共|汇总|历年|数据|谢谢|"
+                          r"时候|全市|本市|全县|本县|全区|本区|全国|年报|报告)$")
 
 
 @lru_cache(maxsize=1)
@@ -149,14 +151,18 @@ class Gazetteer:
         if not run:
             return None
         before = run[0]
+        places, others = _dictionary()
         if _LEVEL.match(alias[:1]):  # 市科委: a place is written before it without its level (北京|市科委)
             stem, level, after = before, "", alias[0]
         elif _LEVEL.search(before):  # 发展和改革局: a whole place with its level before it (宿迁市|发展和改革局)
             stem = _LEVEL.sub("", before)
             level = after = before[len(stem):]
-        else:
+        else:  # a place written without its level (宿迁|发展和改革局, 北京|政府办公厅): only a dictionary place
+            for size in range(min(len(before), 8), 1, -1):
+                place = before[-size:]
+                if {place, place + "市", place + "县", place + "省"} & places or place in self._held_places:
+                    return None if any(place.endswith(own) for own in stems) else place
             return None
-        places, others = _dictionary()
         for size in range(min(len(stem), 8), 1, -1):  # a place name of the dictionary, or a held body's place
             place = stem[-size:]
             if place in places or place + after in places or place in self._held_places:
@@ -194,7 +200,7 @@ class Gazetteer:
 
 _MENTION = re.compile(r"([\u4e00-\u9fff]{1,12})(委员会|办公厅|办公室|街道办事处|街道|人民政府|政府|局|委|镇|乡|县|区|市)")
 _NOT_NAMES = re.compile(r"^(各|哪个|哪些|哪|所有|全部|全|每个|每|本|我|该|这|那|其他|其它|下属|一共|总共|"
-                        r"前[一二两三四五六七八九十\d]+个?|[一二两三四五六七八九十\d]+个|几个|多个|若干)")
+                        r"前[一二两三四五六七八九十\d]+个?|[一二两三四五六七八九十\d]+个|几个|多个|若干|第|倒数|排名|排在)")
 _NOISE = re.compile(r"\d|年|多少|几|申请|公开|信息|收到|问题|措施|情况|哪|什么|怎么|如何|是否|有没有|的")
 
 

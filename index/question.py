@@ -213,8 +213,8 @@ def _operation(text: str, n_bodies: int, n_years: int) -> tuple[str, int | None]
         return "max", None
     if re.search(r"最少|最低|最小|哪个.{0,12}少|谁.{0,6}少", text):
         return "min", None
-    if n_years >= 2 or re.search(r"历年|变化|趋势|逐年|每年|各年|近几年|这几年|近[两二三四五]年|最近[两二三]年|这两年|"
-                                 r"比去年|比上年|比上一年|同比", text):
+    if n_years >= 2 or _RECENT.search(text) or re.search(r"历年|变化|趋势|逐年|每年|各年|近几年|这几年|这两年|"
+                                                        r"比去年|比上年|比上一年|同比", text):
         return "trend", None
     if n_bodies >= 2 or re.search(r"对比|比较|相比|比.{1,12}(多|少)", text):
         return "compare", None
@@ -241,7 +241,7 @@ def _section(text: str) -> str | None:
 _SCOPE = re.compile(r"(?P<scope>街道|(?<![乡城村])镇(?![乡街])|(?<![城])乡(?![镇村]))")
 _SCOPE_NAMED = re.compile(r"(?:各|哪个|哪些|所有|全部|每个)(?P<scope>街道|镇(?![乡街])|乡(?![镇村]))")  # text questions
 _RECENT = re.compile(r"近([两二三四五六七八九十]|\d+)年")
-_LAST_YEAR = re.compile(r"比去年|比上一?年|同比|较上年|较去年")
+_LAST_YEAR = re.compile(r"(?:比|较|与|和|跟)(?:去年|上一?年)(?:相比|比)?|同比")
 _DIFFERENCE = re.compile(r"多多少|多了多少|少多少|少了多少|多[几收]|少[几收]|增长|增加|减少|下降|差多少|相差|差距|同比|比去年|比上一?年")
 _YEAR_WORDS = re.compile(r"(?:[〇○零一二三四五六七八九]{4}|(?:19|20)?\d{2})年度?")
 
@@ -274,6 +274,8 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     measure = _measure(_LAST_YEAR.sub("", stripped))  # 比上年 is not table 二's 上一年项目数量 column
     # table 二 states the change itself (本年增/减): 行政许可比上年增加了多少 reads that cell, for the one year
     stated_change = measure is not None and measure.table == "二" and measure.column == "change"
+    if stated_change and len(years) == 2 and abs(years[0] - years[1]) == 1:  # 2019年比2018年增加了多少
+        years = (max(years),)
     if len(years) == 1 and last_year and not stated_change:  # 2020年比去年多多少: 2019 and 2020
         years = (years[0] - 1, years[0])
     column = next((key for pattern, key in _COLUMNS if re.search(pattern, stripped)), None)

@@ -133,6 +133,8 @@ class Answerer:
             held = tables.reports_of(body)
             reports = [r for r in held if not query.years or r.year in query.years][-query.recent or None:]
             missing = [y for y in query.years if y not in {r.year for r in held}]
+            if query.recent > len(held):
+                warnings.append(W.FEWER_YEARS.format(scope=body, n=query.recent, held=len(held)))
             if missing:  # 比去年: the year before is not held
                 years = "、".join(f"{r.year}年" for r in held) or "无"
                 warnings += [W.NO_YEAR.format(body=body, year=y, years=years) for y in missing]
@@ -154,6 +156,10 @@ class Answerer:
             if isinstance(report, Answer):
                 return _with_question(report, question)
             reading = read_measure(tables, report, query.measure, query)
+            if reading.status == "missing" and query.measure.column == "change":  # 2021 format: no 本年增/减 column
+                measure = replace(query.measure, column="decisions", label=query.measure.label.split("（")[0])
+                return self._numeric(question, replace(query, measure=measure, years=(report.year - 1, report.year),
+                                                       operation="trend", difference=True), tables, warnings)
             text, notes, citations = describe_value(tables, reading, query)
             if reading.status != "ok" and (stated := self._stated_in_text(question, query, report)):
                 sentence, hit = stated  # the cell gives no number, the report's text states one: quote it
@@ -166,6 +172,8 @@ class Answerer:
         operation = query.operation if query.operation in ("sum", "max", "min", "rank", "nth", "nth_min") else "sum"
         if len(query.years) > 1 or query.operation == "trend":  # 各街道历年, 2019年和2020年各街道: year by year
             years = query.years or tables.years(query.scope)[-query.recent or None:]
+            if query.recent > len(years):
+                warnings.append(W.FEWER_YEARS.format(scope=query.scope or "机关", n=query.recent, held=len(years)))
             answers = [aggregate_answer(question, _with(query, operation), tables, tables.reports_in(y, query.scope),
                                         [], y) for y in years]
             return Answer(question, "aggregate", "\n".join(a.answer for a in answers), None, None, None, None,

@@ -50,6 +50,7 @@ class W:
     AGG_DIFFERENCE = "{first}比{second}{more} {value}。"
     AGG_SAME = "{first}与{second}相同。"
     AGG_COLUMNS_READ = "表二的两种格式列名不同，各报告读的是对应的列：{parts}。"
+    FEWER_YEARS = "问的是近 {n} 年，库中{scope}只有 {held} 年的报告。"
     AGG_NO_SCOPE = "库中没有{scope}的年度报告。"
     AGG_NOTHING_HELD = "没有找到{year}年{scope}的年度报告（库中{scope}报告的年份：{years}）。"
     AGG_NONE = "没有找到可以汇总的{year}年报告数据。"

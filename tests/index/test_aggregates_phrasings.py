@@ -680,3 +680,39 @@ def test_recent_years_are_the_newest_held(full_service):
 def test_a_scope_with_no_reports_and_no_year(service):
     answer = service.answer("收到申请最多的乡是哪个")
     assert answer.kind == "none" and answer.answer == "库中没有乡的年度报告。"
+
+
+# --- cases from a third review -------------------------------------------------------------------------------
+@pytest.mark.parametrize("question", ["桥头胡街道2019年行政处罚与上年相比增加了多少",
+                                      "桥头胡街道2019年行政处罚比2018年增加了多少"])
+def test_change_on_last_year_phrased_otherwise_reads_the_stated_change(service, question):
+    # 桥头胡 2019 (made here) 表二 行政处罚: 上一年 1, 本年增/减 2, 处理决定 3; no 2018 report is needed
+    answer = service.answer(question)
+    assert answer.kind == "numeric" and answer.value == 2 and "本年增/减" in answer.answer, answer.answer
+    assert not any("2018" in w for w in answer.warnings)
+
+
+def test_change_on_last_year_in_the_2021_format_compares_two_years(full_service):
+    # the 2021 表二 has no 本年增/减: the two years' 处理决定 are compared, and 2023 is not held
+    answer = full_service.answer("上海市科委2024年行政许可比上年增加了多少")
+    assert any("没有找到上海市科委2023年的年度报告" in w for w in answer.warnings), (answer.answer, answer.warnings)
+
+
+def test_a_year_with_its_suffix_before_a_short_name(full_service):
+    answer = full_service.answer("2024年度市科委收到多少申请")
+    assert (answer.org, answer.value) == ("上海市科委", 34), answer.answer
+
+
+def test_an_ordinal_before_the_kind_of_body(service):
+    answer = service.answer("2019年收到申请第二多街道是哪个")
+    assert (answer.org, answer.value) == ("左家庄街道", 3), answer.answer
+
+
+def test_recent_years_written_with_a_digit(service):
+    answer = service.answer("近2年各街道收到申请合计多少")  # 2019 and 2020 are held
+    assert "2019年" in answer.answer and "2020年" in answer.answer
+
+
+def test_fewer_years_held_than_asked_is_said(service):
+    answer = service.answer("东柳街道近两年收到多少申请")  # only 2020 is held
+    assert any("近 2 年" in w and "只有 1 年" in w for w in answer.warnings), answer.warnings

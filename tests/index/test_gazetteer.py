@@ -87,3 +87,11 @@ def test_a_town_below_a_county_answers_to_its_own_name_unless_two_counties_share
     assert [body for _, _, body in gazetteer.match("青山镇2021年收到多少申请")] == ["临江县青山镇"]
     assert gazetteer.match("城关镇2021年收到多少申请") == []  # two 城关镇: the county has to be said
     assert [body for _, _, body in gazetteer.match("乙县城关镇2021年收到多少申请")] == ["乙县城关镇"]
+
+
+@pytest.mark.parametrize("question", ["宿迁发展和改革局2023年收到多少申请", "北京政府办公厅2025年收到多少申请",
+                                      "恩施州发展和改革局2023年收到多少申请"])
+def test_another_place_written_without_or_with_an_uncommon_level(question):
+    gazetteer = Gazetteer([("沭阳县发展和改革局", "沭阳县发展和改革局"), ("上海市人民政府办公厅", "上海市人民政府办公厅")])
+    found, others = gazetteer.match_detail(question)
+    assert found == [] and others
