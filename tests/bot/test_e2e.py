@@ -297,10 +297,15 @@ async def test_a_long_single_line_reply_with_an_ampersand_is_delivered(bot, monk
     monkeypatch.setattr(bot.service, "answer", lambda question, mode=None: long)
     since = bot.api.mark()
     bot.api.send_text(USER, "长")
-    await bot.api.wait_for(lambda: bot.api.messages(USER, since) or bot.api.refused(since), what="a reply")
-    await asyncio.sleep(0.3)
+    expected = render_html(long)
+
+    def delivered() -> str:
+        return "".join(p["text"] for p in bot.api.messages(USER, since))
+
+    # the parts arrive one by one: wait for all of them (or a refusal), however slow the machine
+    await bot.api.wait_for(lambda: bot.api.refused(since) or len(delivered()) >= len(expected), what="every part")
     assert not bot.api.refused(since), [c.error for c in bot.api.refused(since)]
-    assert "".join(p["text"] for p in bot.api.messages(USER, since)) == render_html(long)
+    assert delivered() == expected
 
 
 @pytest.mark.parametrize("send", ["send_photo", "send_sticker"])
