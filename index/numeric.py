@@ -63,9 +63,8 @@ class Tables:
         return self._refs("body = ?", (body,))
 
     def reports_in(self, year: int, scope: str | None = None) -> list[ReportRef]:
-        if scope:
-            return self._refs("year = ? AND (body LIKE ? OR body_full LIKE ?)", (year, f"%{scope}", f"%{scope}办事处"))
-        return self._refs("year = ?", (year,))
+        clause, args = _scope_clause(scope)
+        return self._refs(f"year = ? AND {clause}", (year, *args))
 
     def latest_year(self, scope: str | None = None) -> int | None:
         years = self.years(scope)
@@ -73,12 +72,9 @@ class Tables:
 
     def years(self, scope: str | None = None) -> list[int]:
         """The years held (of the bodies in scope: 街道 / 镇 / 乡), oldest first."""
-        if scope:
-            rows = self.conn.execute("SELECT DISTINCT year FROM reports WHERE body LIKE ? OR body_full LIKE ?"
-                                     " ORDER BY year", (f"%{scope}", f"%{scope}办事处"))
-        else:
-            rows = self.conn.execute("SELECT DISTINCT year FROM reports ORDER BY year")
-        return [year for (year,) in rows]
+        clause, args = _scope_clause(scope)
+        return [year for (year,) in self.conn.execute(f"SELECT DISTINCT year FROM reports WHERE {clause}"
+                                                      " ORDER BY year", args)]
 
     def bodies(self) -> list[tuple[str, str]]:
         return self.conn.execute("SELECT DISTINCT body, body_full FROM reports").fetchall()
@@ -107,6 +103,15 @@ class Tables:
     def findings(self, report_id: str) -> list[tuple[str, tuple[str, ...]]]:
         rows = self.conn.execute("SELECT message, cells FROM findings WHERE report_id = ?", (report_id,)).fetchall()
         return [(message, tuple(json.loads(cells))) for message, cells in rows]
+
+
+def _scope_clause(scope: str | None) -> tuple[str, tuple[str, ...]]:
+    """SQL over reports for a kind of body: 街道 / 镇 / 乡, 乡镇 for both of the last two, None for all."""
+    if not scope:
+        return "1", ()
+    kinds = ("镇", "乡") if scope == "乡镇" else (scope,)
+    clause = " OR ".join("body LIKE ? OR body_full LIKE ?" for _ in kinds)
+    return f"({clause})", tuple(arg for kind in kinds for arg in (f"%{kind}", f"%{kind}办事处"))
 
 
 def column_keys(query: Query, measure: Measure) -> tuple[tuple[str, ...], str]:

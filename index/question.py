@@ -238,8 +238,8 @@ def _section(text: str) -> str | None:
 
 
 # the kind of body a question is about when it names none (全部街道, 各镇, 收到最多的乡); not 乡镇, 城乡, 城镇
-_SCOPE = re.compile(r"(?P<scope>街道|(?<![乡城村])镇(?![乡街])|(?<![城])乡(?![镇村]))")
-_SCOPE_NAMED = re.compile(r"(?:各|哪个|哪些|所有|全部|每个)(?P<scope>街道|镇(?![乡街])|乡(?![镇村]))")  # text questions
+_SCOPE = re.compile(r"(?P<scope>(?<!城)乡镇|街道|(?<![乡城村])镇(?![乡街])|(?<![城])乡(?![镇村]))")
+_SCOPE_NAMED = re.compile(r"(?:各|哪个|哪些|所有|全部|每个)(?P<scope>乡镇|街道|镇(?![乡街])|乡(?![镇村]))")  # text
 _RECENT = re.compile(r"近([两二三四五六七八九十]|\d+)年")
 _LAST_YEAR = re.compile(r"(?:比|较|与|和|跟)(?:去年|上一?年)(?:相比|比)?|同比")
 _DIFFERENCE = re.compile(r"多多少|多了多少|少多少|少了多少|多[几收]|少[几收]|增长|增加|减少|下降|差多少|相差|差距|同比|比去年|比上一?年")

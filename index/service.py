@@ -128,6 +128,11 @@ class Answerer:
         return reports[-1]
 
     def _numeric(self, question: str, query: Query, tables: Tables, warnings: list[str]) -> Answer:
+        if len(query.bodies) > 1 and (query.operation == "trend" or len(query.years) > 1):  # A和B历年: each body
+            answers = [self._numeric(question, replace(query, bodies=(body,)), tables, []) for body in query.bodies]
+            return Answer(question, "aggregate", "\n".join(a.answer for a in answers), None, None, None, None,
+                          tuple(c for a in answers for c in a.citations)[:MAX_CITED],
+                          tuple(warnings + [w for a in answers for w in a.warnings]))
         if query.bodies and (query.operation == "trend" or len(query.years) > 1):
             body = query.bodies[0]
             held = tables.reports_of(body)
@@ -203,11 +208,12 @@ class Answerer:
                 if isinstance(found, Answer):
                     return _with_question(found, question)
                 reports.append(found)
-        elif query.years:
-            reports = [r for year in query.years for r in tables.reports_in(year, query.scope)]
+        elif query.years or query.scope:  # 2020年各街道…, 哪些镇提到了…: the reports of those years or bodies
+            years = query.years or tables.years(query.scope)
+            reports = [r for year in years for r in tables.reports_in(year, query.scope)]
             if not reports:
-                return Answer(question, "none", W.NOTHING_FOUND.format(scope=f"{query.years[0]}年"),
-                              warnings=tuple(warnings))
+                scope = f"{query.years[0]}年" if query.years else (query.scope or "")
+                return Answer(question, "none", W.NOTHING_FOUND.format(scope=scope), warnings=tuple(warnings))
         else:
             reports = []
         retriever = Retriever(self._conn(), self.dense, self.embedder, self.passage_count, self._doc_freqs)

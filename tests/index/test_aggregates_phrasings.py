@@ -716,3 +716,24 @@ def test_recent_years_written_with_a_digit(service):
 def test_fewer_years_held_than_asked_is_said(service):
     answer = service.answer("东柳街道近两年收到多少申请")  # only 2020 is held
     assert any("近 2 年" in w and "只有 1 年" in w for w in answer.warnings), answer.warnings
+
+
+def test_a_trend_of_two_bodies_gives_each(service):
+    # 桥头胡 2019 12, 2020 18; 柴桥 2019 2, 2020 "/" (blank)
+    answer = service.answer("桥头胡街道和柴桥街道历年收到多少申请")
+    assert answer.kind == "aggregate"
+    assert "2019年 12 件" in answer.answer and "2020年 18 件" in answer.answer
+    assert "柴桥街道" in answer.answer and "2019年 2 件" in answer.answer
+
+
+def test_towns_and_townships_together_leave_the_streets_out(service):
+    # 2020 镇: 龙山镇 6 + 凤凰镇 9 = 15 (no 乡 is held); the 街道 are not counted
+    answer = service.answer("2020年各乡镇收到申请合计多少")
+    assert answer.value == 15, answer.answer
+    assert "桥头胡" not in answer.answer and "东柳" not in answer.answer
+
+
+def test_a_text_question_about_one_kind_of_body_without_a_year(service):
+    answer = service.answer("哪些镇提到了政务公开")
+    assert answer.kind in ("narrative", "none")
+    assert all(c.org.endswith("镇") for c in answer.citations), [c.org for c in answer.citations]
