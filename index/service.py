@@ -212,8 +212,9 @@ class Answerer:
             years = query.years or tables.years(query.scope)
             reports = [r for year in years for r in tables.reports_in(year, query.scope)]
             if not reports:
-                scope = f"{query.years[0]}年" if query.years else (query.scope or "")
-                return Answer(question, "none", W.NOTHING_FOUND.format(scope=scope), warnings=tuple(warnings))
+                text = W.NOTHING_FOUND.format(scope=f"{query.years[0]}年") if query.years else \
+                    W.AGG_NO_SCOPE.format(scope=query.scope)
+                return Answer(question, "none", text, warnings=tuple(warnings))
         else:
             reports = []
         retriever = Retriever(self._conn(), self.dense, self.embedder, self.passage_count, self._doc_freqs)
