@@ -26,13 +26,10 @@ from reportlab.platypus import Table as PdfTable
 from ingest.model import Table
 from ingest.readers import read_document
 from ingest.report import parse_bytes
+from tests.ingest.layouts import (CHECK_NOTE, T3_COLS, T3_FLOW, T3_HEADERS, T4_COLS, cells_by_key, docx_bytes,
+                                  row_values, word_grid, word_table3)
 
-T3_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-T3_COLS = ("natural_person", "commercial", "research", "public_interest", "legal_service", "other_org", "total")
-T4_COLS = ("upheld", "corrected", "other", "pending", "total")
 T4_KEYS = ("review", "litigation_direct", "litigation_after_review")
-CHECK_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-FLOW = ("new_received", "carried_over", "carried_forward")  # rows labelled across all label columns
 
 # Table 三 of a 2021-format report: (group label, item label, row key, seven values). Every column differs and the
 # numbers obey every rule of the template (一 + 二 = （七）+ 四, （七）= Σ outcomes, 总计 = Σ applicants).
@@ -72,18 +69,9 @@ T4_VALUES = ((2, 1, 0, 1, 4), (1, 0, 1, 0, 2), (0, 0, 0, 1, 1))  # 行政复议,
 PERIOD_2021 = "本报告根据《中华人民共和国政府信息公开条例》编制，所列数据的统计期限自2021年1月1日起至2021年12月31日止。"
 
 
-def _cells(report) -> dict[tuple[str, str, str], object]:
-    return {(c.table, c.row_key, c.col_key): c for c in report.cells}
-
-
-def _row(report, table: str, row_key: str, cols=T3_COLS) -> list[float | None]:
-    cells = _cells(report)
-    return [cells[(table, row_key, col)].value for col in cols]
-
-
 def _assert_table3(report, rows=T3_2021) -> None:
     for _, _, key, values in rows:
-        assert _row(report, "三", key) == list(values), key
+        assert row_values(report, "三", key) == list(values), key
     assert all(c.status == "ok" for c in report.cells if c.table == "三")
 
 
@@ -91,12 +79,12 @@ def _assert_rest_unchanged(report, changed: set[str]) -> None:
     """Every row of table 三 but ``changed`` as T3_2021 states it."""
     for _, _, key, values in T3_2021:
         if key not in changed:
-            assert _row(report, "三", key) == list(values), key
+            assert row_values(report, "三", key) == list(values), key
 
 
 def _assert_table4(report) -> None:
     for key, values in zip(T4_KEYS, T4_VALUES):
-        assert _row(report, "四", key, T4_COLS) == list(values), key
+        assert row_values(report, "四", key, T4_COLS) == list(values), key
 
 
 def _text(report) -> str:
@@ -187,7 +175,7 @@ def _ruled_table3(rows=T3_2021) -> PdfTable:
     body = []
     for group, label, key, values in rows:
         r = len(header) + len(body)
-        if key in FLOW:
+        if key in T3_FLOW:
             body.append([label, "", "", *map(str, values)])
             spans.append(((0, r), (2, r)))
         elif group:
@@ -265,9 +253,9 @@ def test_ruled_pdf_table3_runs_over_a_page_break_with_its_header_repeated(ruled_
 
 def test_ruled_pdf_tables_two_and_four(ruled_report):
     report = ruled_report
-    cells = _cells(report)
-    assert _row(report, "二", "regulations", ("issued", "repealed", "in_force")) == [0, 0, 2]
-    assert _row(report, "二", "normative_documents", ("issued", "repealed", "in_force")) == [7, 1, 33]
+    cells = cells_by_key(report)
+    assert row_values(report, "二", "regulations", ("issued", "repealed", "in_force")) == [0, 0, 2]
+    assert row_values(report, "二", "normative_documents", ("issued", "repealed", "in_force")) == [7, 1, 33]
     assert [cells[("二", k, "decisions")].value for k in ("licensing", "punishment", "coercion")] == [1203, 456, 12]
     fee = cells[("二", "fees", "fee_amount")]
     assert (fee.value, fee.unit, fee.status) == (3.52, "万元", "ok")
@@ -298,28 +286,16 @@ def test_ruled_pdf_empty_cells_stay_in_their_columns(cid_font):
     rows = tuple((g, label, key, tuple("" if 1 <= j <= 5 and v == 0 else v for j, v in enumerate(values)))
                  for g, label, key, values in T3_2021)
     report = parse_bytes(_ruled_pdf(cid_font, table3=_ruled_table3(rows)), "sthj.pdf")
-    assert _row(report, "三", "new_received") == [31, 6, 2, 1, 3, 1, 44]
-    assert _row(report, "三", "carried_over") == [4, 1, None, None, None, None, 5]
-    assert _row(report, "三", "withheld.process_info") == [1, None, None, None, None, 1, 2]
-    assert _row(report, "三", "total") == [32, 6, 2, 1, 3, 1, 45]
-    assert _cells(report)[("三", "carried_over", "research")].status == "blank"
+    assert row_values(report, "三", "new_received") == [31, 6, 2, 1, 3, 1, 44]
+    assert row_values(report, "三", "carried_over") == [4, 1, None, None, None, None, 5]
+    assert row_values(report, "三", "withheld.process_info") == [1, None, None, None, None, 1, 2]
+    assert row_values(report, "三", "total") == [32, 6, 2, 1, 3, 1, 45]
+    assert cells_by_key(report)[("三", "carried_over", "research")].status == "blank"
     assert not any(c.status == "unknown" for c in report.cells)
     assert report.findings == ()
 
 
 # --- a 2019-format report as a Word file --------------------------------------------------------------------------
-def _word_grid(out, rows: int, cols: int):
-    """A new Word table and its cells by (row, column), looked up once (python-docx's ``table.cell`` is slow)."""
-    cells = out.add_table(rows=rows, cols=cols)._cells
-    return lambda r, c: cells[r * cols + c]
-
-
-def _docx_bytes(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 TABLE2_2019 = (
     ("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
      (("规章", ("0", "0", "0")), ("规范性文件", ("5", "5", "41")))),
@@ -333,7 +309,7 @@ TABLE2_2019 = (
 
 
 def _word_table2_2019(out) -> None:
-    cell = _word_grid(out, sum(2 + len(items) for *_, items in TABLE2_2019), 4)
+    cell = word_grid(out, sum(2 + len(items) for *_, items in TABLE2_2019), 4)
     r = 0
     for caption, headers, items in TABLE2_2019:
         cell(r, 0).merge(cell(r, 3)).text = caption
@@ -347,40 +323,11 @@ def _word_table2_2019(out) -> None:
         r += 2 + len(items)
 
 
-def _word_table3(out, rows) -> None:
-    """Table 三 with the template's merged header and label cells."""
-    cell = _word_grid(out, 3 + len(rows), 10)
-    cell(0, 0).merge(cell(2, 2)).text = CHECK_NOTE
-    cell(0, 3).merge(cell(0, 9)).text = "申请人情况"
-    cell(1, 3).merge(cell(2, 3)).text = "自然人"
-    cell(1, 4).merge(cell(1, 8)).text = "法人或其他组织"
-    cell(1, 9).merge(cell(2, 9)).text = "总计"
-    for j, header in enumerate(T3_HEADERS[1:6], start=4):
-        cell(2, j).text = header
-    groups: dict[str, list[int]] = {}
-    outcome_rows: list[int] = []
-    for i, (group, label, key, values) in enumerate(rows, start=3):
-        for j, value in enumerate(values, start=3):
-            cell(i, j).text = str(value)
-        if key in FLOW:
-            cell(i, 0).merge(cell(i, 2)).text = label
-            continue
-        outcome_rows.append(i)
-        if group:
-            groups.setdefault(group, []).append(i)
-            cell(i, 2).text = label
-        else:
-            cell(i, 1).merge(cell(i, 2)).text = label
-    cell(outcome_rows[0], 0).merge(cell(outcome_rows[-1], 0)).text = "三、本年度办理结果"
-    for group, members in groups.items():
-        cell(members[0], 1).merge(cell(members[-1], 1)).text = group
-
-
 def _word_table4_in_three_parts(out) -> None:
     """Table 四 as three small tables, one per group, each with its own caption and result headers."""
     captions = ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）")
     for caption, values in zip(captions, T4_VALUES):
-        cell = _word_grid(out, 3, 5)
+        cell = word_grid(out, 3, 5)
         cell(0, 0).merge(cell(0, 4)).text = caption
         for j, header in enumerate(("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")):
             cell(1, j).text = header
@@ -398,7 +345,7 @@ def _word_report_2019() -> bytes:
     out.add_paragraph("二、主动公开政府信息情况")
     _word_table2_2019(out)
     out.add_paragraph("三、收到和处理政府信息公开申请情况")
-    _word_table3(out, T3_2019)
+    word_table3(out, T3_2019)
     out.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
     _word_table4_in_three_parts(out)
     out.add_paragraph("五、存在的主要问题及改进情况")
@@ -407,7 +354,7 @@ def _word_report_2019() -> bytes:
     out.add_paragraph("无。")
     out.add_paragraph("临江市江北区人民政府办公室")
     out.add_paragraph("2021年1月28日")
-    return _docx_bytes(out)
+    return docx_bytes(out)
 
 
 @pytest.fixture(scope="module")
@@ -423,16 +370,16 @@ def test_docx_2019_metadata(word_2019):
 
 def test_docx_2019_table2_previous_items_change_and_procurement(word_2019):
     report = word_2019
-    cells = _cells(report)
-    assert _row(report, "二", "regulations", ("made", "published", "total_public")) == [0, 0, 0]
-    assert _row(report, "二", "normative_documents", ("made", "published", "total_public")) == [5, 5, 41]
+    cells = cells_by_key(report)
+    assert row_values(report, "二", "regulations", ("made", "published", "total_public")) == [0, 0, 0]
+    assert row_values(report, "二", "normative_documents", ("made", "published", "total_public")) == [5, 5, 41]
     items = ("previous_items", "change", "decisions")
-    assert _row(report, "二", "licensing", items) == [86, -3, 2310]
+    assert row_values(report, "二", "licensing", items) == [86, -3, 2310]
     # its 本年增/减 "+2": see test_text_2019_change_column_signs
-    assert _row(report, "二", "other_services", ("previous_items", "decisions")) == [12, 540]
-    assert _row(report, "二", "punishment", items) == [37, 0, 189]
-    assert _row(report, "二", "coercion", items) == [6, -1, 9]
-    assert _row(report, "二", "fees", ("previous_items", "change")) == [4, 0]
+    assert row_values(report, "二", "other_services", ("previous_items", "decisions")) == [12, 540]
+    assert row_values(report, "二", "punishment", items) == [37, 0, 189]
+    assert row_values(report, "二", "coercion", items) == [6, -1, 9]
+    assert row_values(report, "二", "fees", ("previous_items", "change")) == [4, 0]
     assert cells[("二", "procurement", "items")].value == 18
     amount = cells[("二", "procurement", "amount")]
     assert (amount.value, amount.unit, amount.status) == (236.75, "万元", "ok")
@@ -511,24 +458,24 @@ def worded():
 
 
 def test_cells_with_a_unit_word_are_numbers(worded):
-    assert _row(worded, "三", "new_received") == [31, 6, 2, 1, 3, 1, 44]
+    assert row_values(worded, "三", "new_received") == [31, 6, 2, 1, 3, 1, 44]
     assert all(c.status == "ok" and c.unit is None for c in worded.cells if c.row_key == "new_received")
 
 
 def test_dash_and_slash_cells_are_blank_not_zero(worded):
-    assert _row(worded, "三", "carried_over") == [4, 1, None, None, None, None, 5]
-    cells = _cells(worded)
+    assert row_values(worded, "三", "carried_over") == [4, 1, None, None, None, None, 5]
+    cells = cells_by_key(worded)
     assert [cells[("三", "carried_over", col)].status for col in T3_COLS[2:6]] == ["blank"] * 4
 
 
 def test_wu_cells_are_zero(worded):
-    assert _row(worded, "三", "withheld.state_secret") == [0] * 7
-    assert _row(worded, "三", "withheld.third_party") == [2, 0, 0, 0, 0, 0, 2]
+    assert row_values(worded, "三", "withheld.state_secret") == [0] * 7
+    assert row_values(worded, "三", "withheld.third_party") == [2, 0, 0, 0, 0, 0, 2]
     assert all(c.status == "ok" for c in worded.cells if c.row_key.startswith("withheld."))
 
 
 def test_footnote_in_brackets_after_a_number(worded):
-    cell = _cells(worded)[("三", "unavailable.not_held", "total")]
+    cell = cells_by_key(worded)[("三", "unavailable.not_held", "total")]
     assert (cell.value, cell.status) == (9, "ok")
     _assert_rest_unchanged(worded, set(WORDED))
 
@@ -538,7 +485,7 @@ def test_footnote_mark_after_a_number(mark):
     cells = {"disclosed": ["15", "3", "1", "1", "2", "0", mark]}
     report = parse_bytes(_text_report(table3=_table3_tab(cells=cells)), "scj.txt")
     _assert_rest_unchanged(report, {"disclosed"})
-    assert _row(report, "三", "disclosed") == [15, 3, 1, 1, 2, 0, 22]
+    assert row_values(report, "三", "disclosed") == [15, 3, 1, 1, 2, 0, 22]
 
 
 # --- rows left empty, rows of 无 --------------------------------------------------------------------------------
@@ -549,7 +496,7 @@ def test_rows_with_every_cell_empty_are_blank_not_zero():
     cells = {key: [""] * 7 for key in EMPTY_ROWS}
     report = parse_bytes(_text_report(table3=_table3_tab(cells=cells)), "scj.txt")
     for key in EMPTY_ROWS:
-        assert _row(report, "三", key) == [None] * 7, key
+        assert row_values(report, "三", key) == [None] * 7, key
         # the row is there, its cells empty: not a row the report lacks
         assert all(c.status == "blank" and c.warning is None for c in report.cells if c.row_key == key), key
     _assert_rest_unchanged(report, set(EMPTY_ROWS))
@@ -560,7 +507,7 @@ def test_row_of_wu_is_zero():
     cells = {key: ["无"] * 7 for key in EMPTY_ROWS}
     report = parse_bytes(_text_report(table3=_table3_tab(cells=cells)), "scj.txt")
     for key in EMPTY_ROWS:
-        assert _row(report, "三", key) == [0] * 7, key
+        assert row_values(report, "三", key) == [0] * 7, key
         assert all(c.status == "ok" for c in report.cells if c.row_key == key), key
     _assert_rest_unchanged(report, set(EMPTY_ROWS))
     assert report.findings == ()
@@ -574,7 +521,7 @@ def test_one_cell_per_line_rows_with_every_cell_empty_are_blank():
         lines += [f"\t{label}"] + [f"\t{'' if key in EMPTY_ROWS else v}" for v in values] + [""]
     report = parse_bytes(_text_report(table3=lines), "scj.txt")
     for key in EMPTY_ROWS:
-        assert _row(report, "三", key) == [None] * 7, key
+        assert row_values(report, "三", key) == [None] * 7, key
         assert all(c.status == "blank" and c.warning is None for c in report.cells if c.row_key == key), key
     _assert_rest_unchanged(report, set(EMPTY_ROWS))
     assert report.findings == () and report.warnings == ()
@@ -594,7 +541,7 @@ def proactive_narrative():
 
 
 def test_wrapped_narrative_above_table2_is_not_the_punishment_row(proactive_narrative):
-    cells = _cells(proactive_narrative)
+    cells = cells_by_key(proactive_narrative)
     assert [cells[("二", k, "decisions")].value for k in ("licensing", "punishment", "coercion")] == [1203, 456, 12]
 
 
@@ -675,7 +622,7 @@ def _td(text, **attrs) -> str:
 
 def _html_table3_rows(rows) -> list[str]:
     out = []
-    outcomes = sum(1 for *_, key, _ in rows if key not in FLOW)
+    outcomes = sum(1 for *_, key, _ in rows if key not in T3_FLOW)
     sizes: dict[str, int] = {}
     for group, *_ in rows:
         if group:
@@ -683,7 +630,7 @@ def _html_table3_rows(rows) -> list[str]:
     opened: set[str] = set()
     for group, label, key, values in rows:
         cells = ""
-        if key in FLOW:
+        if key in T3_FLOW:
             cells += _td(label, colspan=3)
         else:
             if not opened and outcomes:
@@ -767,7 +714,7 @@ def test_html_report_inside_a_layout_table():
         "临江市江北区人民政府办公室", 2021, "临江市江北区人民政府办公室2021年政府信息公开工作年度报告")
     _assert_table3(report)
     _assert_table4(report)
-    assert _row(report, "二", "normative_documents", ("issued", "repealed", "in_force")) == [7, 1, 33]
+    assert row_values(report, "二", "normative_documents", ("issued", "repealed", "in_force")) == [7, 1, 33]
     assert "打印本页" not in _text(report)
 
 
@@ -807,11 +754,11 @@ def _parse_2019(change: str):
 def test_text_2019_table2_dashes_are_blank():
     report = _parse_2019("-3")
     assert (report.year, report.format) == (2020, "2019")
-    assert _row(report, "二", "regulations", ("made", "published", "total_public")) == [None] * 3
-    assert _row(report, "二", "fees", ("previous_items", "change")) == [None, None]
+    assert row_values(report, "二", "regulations", ("made", "published", "total_public")) == [None] * 3
+    assert row_values(report, "二", "fees", ("previous_items", "change")) == [None, None]
     assert {c.status for c in report.cells if c.row_key in ("regulations", "fees")} == {"blank"}
-    assert _row(report, "二", "normative_documents", ("made", "published", "total_public")) == [5, 5, 41]
-    amount = _cells(report)[("二", "procurement", "amount")]
+    assert row_values(report, "二", "normative_documents", ("made", "published", "total_public")) == [5, 5, 41]
+    amount = cells_by_key(report)[("二", "procurement", "amount")]
     assert (amount.value, amount.unit) == (236.75, "万元")
     _assert_table3(report, T3_2019)
 
@@ -822,16 +769,16 @@ def test_text_2019_table2_dashes_are_blank():
     ("＋2", 2),
 ])
 def test_text_2019_change_column_signs(change, value):
-    cell = _cells(_parse_2019(change))[("二", "licensing", "change")]
+    cell = cells_by_key(_parse_2019(change))[("二", "licensing", "change")]
     assert (cell.value, cell.status) == (value, "ok")
 
 
 def test_table4_wu_and_dash_cells():
     values = ["无", "无", "无", "无", "无", "1", "0", "0", "——", "1", "/", "/", "/", "/", "/"]
     report = parse_bytes(_text_report(table4=(*TABLE4_TAB[:3], "\t".join(values))), "scj.txt")
-    assert _row(report, "四", "review", T4_COLS) == [0] * 5
-    assert _row(report, "四", "litigation_direct", T4_COLS) == [1, 0, 0, None, 1]
-    assert _row(report, "四", "litigation_after_review", T4_COLS) == [None] * 5
+    assert row_values(report, "四", "review", T4_COLS) == [0] * 5
+    assert row_values(report, "四", "litigation_direct", T4_COLS) == [1, 0, 0, None, 1]
+    assert row_values(report, "四", "litigation_after_review", T4_COLS) == [None] * 5
     assert {c.status for c in report.cells if c.row_key == "litigation_after_review"} == {"blank"}
 
 

@@ -18,11 +18,9 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from ingest.report import parse_bytes
+from tests.ingest.layouts import (CHECK_NOTE, T3_FLOW, T3_HEADERS, T4_COLS, cells_by_key, docx_bytes, row_values,
+                                  word_grid, word_table3)
 
-T3_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-T3_COLS = ("natural_person", "commercial", "research", "public_interest", "legal_service", "other_org", "total")
-T4_COLS = ("upheld", "corrected", "other", "pending", "total")
-CHECK_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
 # Table 三 of a 2021-format report, every column different so that a shifted column shows:
 # (group label, item label, row key, seven values). The numbers obey every rule of the template.
@@ -55,7 +53,6 @@ T3_2021 = (
     ("", "（七）总计", "total", (41, 4, 1, 0, 2, 0, 48)),
     ("", "四、结转下年度继续办理", "carried_forward", (2, 2, 0, 0, 0, 0, 4)),
 )
-T3_FLOW = ("new_received", "carried_over", "carried_forward")  # labelled across all three label columns
 T4_VALUES = ((1, 0, 1, 0, 2), (0, 1, 0, 1, 2), (0, 0, 0, 1, 1))  # 行政复议, 直接起诉, 复议后起诉
 
 OVERVIEW = ("一、总体情况",
@@ -67,48 +64,26 @@ CLOSING = ("五、存在的主要问题及改进情况",
            "本年度未收取信息处理费。")
 
 
-def _cells(report) -> dict[tuple[str, str, str], object]:
-    return {(c.table, c.row_key, c.col_key): c for c in report.cells}
-
-
-def _row(report, table: str, row_key: str, cols=T3_COLS) -> list[float | None]:
-    cells = _cells(report)
-    return [cells[(table, row_key, col)].value for col in cols]
-
-
 def _full_width(text: str) -> str:
     """Digits and the decimal point as a Chinese input method in full-width mode types them."""
     return text.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
 
 
-def _word_grid(out, rows: int, cols: int):
-    """A new Word table and its cells by (row, column), looked up once: python-docx's ``table.cell`` rebuilds the
-    whole grid on every call, which makes a 28-row table take seconds."""
-    cells = out.add_table(rows=rows, cols=cols)._cells
-    return lambda r, c: cells[r * cols + c]
-
-
-def _docx_bytes(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def _assert_table3_2021(report) -> None:
     for _, _, key, values in T3_2021:
-        assert _row(report, "三", key) == list(values), key
+        assert row_values(report, "三", key) == list(values), key
     assert all(c.status == "ok" for c in report.cells if c.table == "三")
 
 
 def _assert_table4(report) -> None:
     for key, values in zip(("review", "litigation_direct", "litigation_after_review"), T4_VALUES):
-        assert _row(report, "四", key, T4_COLS) == list(values), key
+        assert row_values(report, "四", key, T4_COLS) == list(values), key
 
 
 # --- a 2021-format report as a Word file, the template's merged cells ------------------------------------------
 def _word_table2_2021(out) -> None:
     """Table 二 as the 2021 template draws it: block captions merged across, one merged value per single row."""
-    cell = _word_grid(out, 14, 4)
+    cell = word_grid(out, 14, 4)
     blocks = [
         ("第二十条第（一）项", ("本年制发件数", "本年废止件数", "现行有效件数"),
          [("规章", ("1", "0", "3")), ("行政规范性文件", ("12", "2", "45"))]),
@@ -135,40 +110,10 @@ def _word_table2_2021(out) -> None:
         r += 2 + len(rows)
 
 
-def _word_table3_2021(out, rows=T3_2021, blank_total: bool = False) -> None:
-    """Table 三 with its three header rows: the 勾稽 note over three label columns and three rows, 申请人情况 over
-    the seven value columns, 自然人 and 总计 merged down two rows, 法人或其他组织 over its five columns."""
-    cell = _word_grid(out, 3 + len(rows), 10)
-    cell(0, 0).merge(cell(2, 2)).text = CHECK_NOTE
-    cell(0, 3).merge(cell(0, 9)).text = "申请人情况"
-    cell(1, 3).merge(cell(2, 3)).text = "自然人"
-    cell(1, 4).merge(cell(1, 8)).text = "法人或其他组织"
-    cell(1, 9).merge(cell(2, 9)).text = "总计"
-    for j, header in enumerate(T3_HEADERS[1:6], start=4):
-        cell(2, j).text = header
-    groups: dict[str, list[int]] = {}
-    outcome_rows: list[int] = []
-    for i, (group, label, key, values) in enumerate(rows, start=3):
-        for j, value in enumerate(values, start=3):
-            cell(i, j).text = "" if blank_total and j == 9 else str(value)
-        if key in T3_FLOW:
-            cell(i, 0).merge(cell(i, 2)).text = label
-            continue
-        outcome_rows.append(i)
-        if group:
-            groups.setdefault(group, []).append(i)
-            cell(i, 2).text = label
-        else:
-            cell(i, 1).merge(cell(i, 2)).text = label
-    cell(outcome_rows[0], 0).merge(cell(outcome_rows[-1], 0)).text = "三、本年度办理结果"
-    for group, members in groups.items():
-        cell(members[0], 1).merge(cell(members[-1], 1)).text = group
-
-
 def _word_table4(out) -> None:
     """Table 四 with its two-level header: 行政复议 merged down two rows, 行政诉讼 over ten columns, then the two
     kinds of 行政诉讼, then the five result columns three times."""
-    cell = _word_grid(out, 4, 15)
+    cell = word_grid(out, 4, 15)
     cell(0, 0).merge(cell(1, 4)).text = "行政复议"
     cell(0, 5).merge(cell(0, 14)).text = "行政诉讼"
     cell(1, 5).merge(cell(1, 9)).text = "未经复议直接起诉"
@@ -191,14 +136,14 @@ def _word_report_2021(*, blank_total: bool = False) -> bytes:
     out.add_paragraph("二、主动公开政府信息情况")
     _word_table2_2021(out)
     out.add_paragraph("三、收到和处理政府信息公开申请情况")
-    _word_table3_2021(out, blank_total=blank_total)
+    word_table3(out, T3_2021, blank_total=blank_total)
     out.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
     _word_table4(out)
     for text in CLOSING:
         out.add_paragraph(text)
     out.add_paragraph("临江市市场监督管理局")
     out.add_paragraph("2022年1月25日")
-    return _docx_bytes(out)
+    return docx_bytes(out)
 
 
 @pytest.fixture(scope="module")
@@ -222,9 +167,9 @@ def test_docx_2021_table3_three_row_header_and_vertical_merges(word_2021):
 
 def test_docx_2021_table2_merged_single_value_rows(word_2021):
     report = word_2021
-    cells = _cells(report)
-    assert _row(report, "二", "regulations", ("issued", "repealed", "in_force")) == [1, 0, 3]
-    assert _row(report, "二", "normative_documents", ("issued", "repealed", "in_force")) == [12, 2, 45]
+    cells = cells_by_key(report)
+    assert row_values(report, "二", "regulations", ("issued", "repealed", "in_force")) == [1, 0, 3]
+    assert row_values(report, "二", "normative_documents", ("issued", "repealed", "in_force")) == [12, 2, 45]
     assert [cells[("二", key, "decisions")].value for key in ("licensing", "punishment", "coercion")] == [356, 78, 5]
     fee = cells[("二", "fees", "fee_amount")]
     assert (fee.value, fee.unit, fee.status) == (245.6, "万元", "ok")
@@ -239,7 +184,7 @@ def test_docx_2021_table4_two_level_header(word_2021):
 def test_docx_blank_total_column_is_not_stated():
     report = parse_bytes(_word_report_2021(blank_total=True), "linjiang.docx")
     for _, _, key, values in T3_2021:
-        assert _row(report, "三", key) == [*values[:6], None], key
+        assert row_values(report, "三", key) == [*values[:6], None], key
     assert {c.status for c in report.cells if c.table == "三" and c.col_key == "total"} == {"blank"}
     assert report.findings == ()  # a total not stated is not a total of 0 that fails to add up
     (passage,) = [p for p in report.passages if p.kind == "row" and "本年新收" in p.text]
@@ -378,19 +323,19 @@ def test_html_page_metadata_from_the_article_not_the_site(html_2021):
 
 def test_html_table3_nbsp_cells_are_blank_not_zero(html_2021):
     report = html_2021
-    cells = _cells(report)
-    assert _row(report, "三", "new_received") == [40, 5, 1, None, 2, None, 48]
-    assert _row(report, "三", "total") == [41, 4, 1, None, 2, None, 48]
-    assert _row(report, "三", "withheld.third_party") == [2, None, None, None, None, None, 2]
+    cells = cells_by_key(report)
+    assert row_values(report, "三", "new_received") == [40, 5, 1, None, 2, None, 48]
+    assert row_values(report, "三", "total") == [41, 4, 1, None, 2, None, 48]
+    assert row_values(report, "三", "withheld.third_party") == [2, None, None, None, None, None, 2]
     assert cells[("三", "withheld.third_party", "commercial")].status == "blank"
     assert report.findings == ()
 
 
 def test_html_table2_colspan_values_and_split_labels(html_2021):
     report = html_2021
-    cells = _cells(report)
-    assert _row(report, "二", "regulations", ("issued", "repealed", "in_force")) == [1, 0, 3]
-    assert _row(report, "二", "normative_documents", ("issued", "repealed", "in_force")) == [12, 2, 45]
+    cells = cells_by_key(report)
+    assert row_values(report, "二", "regulations", ("issued", "repealed", "in_force")) == [1, 0, 3]
+    assert row_values(report, "二", "normative_documents", ("issued", "repealed", "in_force")) == [12, 2, 45]
     assert [cells[("二", key, "decisions")].value for key in ("licensing", "punishment", "coercion")] == [356, 78, 5]
     assert (cells[("二", "fees", "fee_amount")].value, cells[("二", "fees", "fee_amount")].unit) == (245.6, "万元")
 
@@ -411,9 +356,9 @@ def test_html_full_width_digits_in_cells():
     assert '14px">１２<' in page and '14px">２４５．６<' in page
     report = parse_bytes(page.encode("utf-8"), "jyj.html")
     _assert_table4(report)
-    assert _row(report, "三", "new_received") == [40, 5, 1, None, 2, None, 48]
-    assert _row(report, "二", "normative_documents", ("issued", "repealed", "in_force")) == [12, 2, 45]
-    assert _cells(report)[("二", "fees", "fee_amount")].value == 245.6
+    assert row_values(report, "三", "new_received") == [40, 5, 1, None, 2, None, 48]
+    assert row_values(report, "二", "normative_documents", ("issued", "repealed", "in_force")) == [12, 2, 45]
+    assert cells_by_key(report)[("二", "fees", "fee_amount")].value == 245.6
 
 
 # --- text reports (Word or web text saved as .txt, PDF text layers) ---------------------------------------------
@@ -465,9 +410,9 @@ def _text_report(*, title=("临江市市场监督管理局2021年政府信息公
 
 def test_text_tab_rows_blank_total_column_is_not_stated():
     report = parse_bytes(_text_report(table3=_table3_tab(blank_total=True)), "linjiang.txt")
-    assert _row(report, "三", "new_received") == [40, 5, 1, 0, 2, 0, None]
-    assert _row(report, "三", "total") == [41, 4, 1, 0, 2, 0, None]
-    assert _cells(report)[("三", "total", "total")].status == "blank"
+    assert row_values(report, "三", "new_received") == [40, 5, 1, 0, 2, 0, None]
+    assert row_values(report, "三", "total") == [41, 4, 1, 0, 2, 0, None]
+    assert cells_by_key(report)[("三", "total", "total")].status == "blank"
     assert report.findings == ()
 
 
@@ -488,8 +433,8 @@ def test_full_width_digits_in_table_cells():
     assert "一、本年新收政府信息公开申请数量\t\t４０\t５\t１\t０\t２\t０\t４８" in table3
     report = parse_bytes(_text_report(table2=table2, table3=table3), "linjiang.txt")
     _assert_table3_2021(report)
-    assert _cells(report)[("二", "licensing", "decisions")].value == 356
-    assert _cells(report)[("二", "fees", "fee_amount")].value == 245.6
+    assert cells_by_key(report)[("二", "licensing", "decisions")].value == 356
+    assert cells_by_key(report)[("二", "fees", "fee_amount")].value == 245.6
 
 
 def test_full_width_year_in_the_title_is_not_part_of_the_body():
@@ -518,20 +463,20 @@ def test_thousands_separators_in_tab_cells_and_text_lines():
     table2 = tuple(line.replace("行政许可\t356", "行政许可\t1,356").replace("行政处罚\t78", "行政处罚\t12,078")
                    for line in TABLE2_TAB)
     report = parse_bytes(_text_report(table2=table2, table3=table3), "linjiang.txt")
-    assert _row(report, "三", "new_received") == [1240, 155, 31, 0, 62, 0, 1488]
-    assert _row(report, "三", "total") == [1271, 124, 31, 0, 62, 0, 1488]
-    assert _cells(report)[("二", "licensing", "decisions")].value == 1356
-    assert _cells(report)[("二", "punishment", "decisions")].value == 12078
+    assert row_values(report, "三", "new_received") == [1240, 155, 31, 0, 62, 0, 1488]
+    assert row_values(report, "三", "total") == [1271, 124, 31, 0, 62, 0, 1488]
+    assert cells_by_key(report)[("二", "licensing", "decisions")].value == 1356
+    assert cells_by_key(report)[("二", "punishment", "decisions")].value == 12078
     # the same as PDF text lines, numbers separated by spaces
     report = parse_bytes(_text_report(table3=[_thousands(line) for line in _table3_lines(big)]), "linjiang.txt")
-    assert _row(report, "三", "new_received") == [1240, 155, 31, 0, 62, 0, 1488]
+    assert row_values(report, "三", "new_received") == [1240, 155, 31, 0, 62, 0, 1488]
     assert report.warnings == ()
 
 
 def test_full_width_comma_thousands_separator_in_a_text_line():
     table2 = tuple(line.replace("\t", " ").replace("行政许可 356", "行政许可 1，356") for line in TABLE2_TAB)
     report = parse_bytes(_text_report(table2=table2), "linjiang.txt")
-    assert _cells(report)[("二", "licensing", "decisions")].value == 1356
+    assert cells_by_key(report)[("二", "licensing", "decisions")].value == 1356
 
 
 @pytest.mark.parametrize("header, cell, value, unit", [
@@ -544,7 +489,7 @@ def test_full_width_comma_thousands_separator_in_a_text_line():
 def test_fee_amount_with_its_unit(header: str, cell: str, value: float, unit: str):
     table2 = tuple(line.replace("本年收费金额（单位：万元）", header).replace("\t245.6", "\t" + cell)
                    for line in TABLE2_TAB)
-    fee = _cells(parse_bytes(_text_report(table2=table2), "linjiang.txt"))[("二", "fees", "fee_amount")]
+    fee = cells_by_key(parse_bytes(_text_report(table2=table2), "linjiang.txt"))[("二", "fees", "fee_amount")]
     assert (fee.value, fee.unit, fee.status) == (value, unit, "ok")
 
 
@@ -609,7 +554,7 @@ def test_unnumbered_headings_and_sub_parts_of_section_one():
     paths = [p.section for p in report.passages if p.kind == "text" and p.section_key == "overview"]
     assert paths == ["一、 总体情况 / （一）主动公开", "一、 总体情况 / （二）依申请公开", "一、 总体情况 / （三）政府信息管理"]
     _assert_table3_2021(report)
-    assert _cells(report)[("二", "fees", "fee_amount")].value == 245.6
+    assert cells_by_key(report)[("二", "fees", "fee_amount")].value == 245.6
 
 
 def test_older_heading_wording_for_section_three():
@@ -644,7 +589,7 @@ def _pdf_of_lines(lines) -> bytes:
 def test_pdf_table4_numbers_line_without_a_label():
     report = parse_bytes(_pdf_of_lines(_pdf_text_report().decode("utf-8").split("\n")), "jyj.pdf")
     assert (report.body, report.year) == ("临江市教育局", 2021)  # the rest of the file is read
-    assert _row(report, "三", "new_received") == [40, 5, 1, 0, 2, 0, 48]
+    assert row_values(report, "三", "new_received") == [40, 5, 1, 0, 2, 0, 48]
     _assert_table4(report)
 
 
