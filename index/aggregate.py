@@ -82,8 +82,9 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
 
     operation = query.operation
     org = None
-    if operation in ("max", "min", "rank", "nth", "nth_min"):
-        ordered = sorted(good, key=lambda r: _comparable(r, money), reverse=operation not in ("min", "nth_min"))
+    if operation in ("max", "min", "rank", "rank_min", "nth", "nth_min"):
+        ascending = operation in ("min", "rank_min", "nth_min")
+        ordered = sorted(good, key=lambda r: _comparable(r, money), reverse=not ascending)
         if operation.startswith("nth") and not 1 <= (query.top or 0) <= len(ordered):
             return Answer(question, "none", W.AGG_TOO_FEW.format(n=query.top, count=len(ordered), year=year, scope=scope,
                                                                 label=label), warnings=tuple(warnings))
@@ -91,9 +92,10 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
         ties = [r for r in ordered if _comparable(r, money) == _comparable(top, money)]
         if len(ties) > 1:
             warnings.append("并列：" + "、".join(r.report.body for r in ties))
-        if operation == "rank":
+        if operation in ("rank", "rank_min"):
             shown_rows = ordered[: query.top] if query.top else ordered
-            text = W.AGG_RANK.format(year=year, scope=scope, label=label, parts=listed(shown_rows, numbered=True))
+            template = W.AGG_RANK if operation == "rank" else W.AGG_RANK_MIN
+            text = template.format(year=year, scope=scope, label=label, parts=listed(shown_rows, numbered=True))
             good = shown_rows
         elif operation.startswith("nth"):
             template = W.AGG_NTH if operation == "nth" else W.AGG_NTH_MIN

@@ -84,7 +84,7 @@ class Query:
     years: tuple[int, ...] = ()
     measure: Measure | None = None
     column: str | None = None  # table 三 applicant column (legal_persons = the five organisation columns)
-    operation: str = "value"  # value | sum | max | min | rank | nth | nth_min | compare | trend
+    operation: str = "value"  # value | sum | max | min | rank | rank_min | nth | nth_min | compare | trend
     top: int | None = None
     scope: str | None = None  # 街道 / 镇 / 乡 for "各街道"
     section: str | None = None  # a section the question points at: problems | measures | channels | contact | fees

@@ -198,6 +198,8 @@ def _ordinal(word: str) -> int:
 
 
 def _operation(text: str, n_bodies: int, n_years: int) -> tuple[str, int | None]:
+    if m := re.search(r"倒数前([一二两三四五六七八九十]|\d+)|最少的前([一二两三四五六七八九十]|\d+)", text):
+        return "rank_min", _ordinal(m[1] or m[2])  # the bottom N, fewest first
     if m := re.search(r"前([一二两三四五六七八九十]|\d+)(名|个|位)?", text):
         top = _CN.get(m[1]) or (10 if m[1] == "十" else int(m[1]) if m[1].isdigit() else 3)
         return "rank", top

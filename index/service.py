@@ -154,7 +154,7 @@ class Answerer:
                     reports.append(found)
                 else:
                     warnings.append(found.answer)  # 东柳街道 has no 2019 report: said, not dropped silently
-            operation = query.operation if query.operation in ("max", "min", "rank", "nth", "nth_min") else "compare"
+            operation = query.operation if query.operation in ("max", "min", "rank", "rank_min", "nth", "nth_min") else "compare"
             return aggregate_answer(question, _with(query, operation), tables, reports, warnings)
         if query.bodies:
             report = self._report_for(tables, query.bodies[0], query, warnings)
@@ -174,7 +174,7 @@ class Answerer:
             value = reading.value if reading.status == "ok" else None
             return Answer(question, "numeric", text, value, reading.unit if value is not None else None, report.body,
                           report.year, tuple(citations), tuple(warnings + notes))
-        operation = query.operation if query.operation in ("sum", "max", "min", "rank", "nth", "nth_min") else "sum"
+        operation = query.operation if query.operation in ("sum", "max", "min", "rank", "rank_min", "nth", "nth_min") else "sum"
         if len(query.years) > 1 or query.operation == "trend":  # 各街道历年, 2019年和2020年各街道: year by year
             years = query.years or tables.years(query.scope)[-query.recent or None:]
             if query.recent > len(years):

@@ -43,6 +43,7 @@ class W:
     AGG_NTH = "{year}年{scope}{label}第 {n} 多的是{body}：{value}。排名：{parts}。"
     AGG_NTH_MIN = "{year}年{scope}{label}倒数第 {n} 的是{body}：{value}。从少到多：{parts}。"
     AGG_TOO_FEW = "{year}年{scope}{label}只有 {count} 份报告可以排名，没有第 {n} 名。"
+    AGG_RANK_MIN = "{year}年{scope}{label}最少的几个（从少到多）：{parts}。"
     AGG_RANK = "{year}年{scope}{label}排名（从多到少）：{parts}。"
     AGG_COMPARE = "{label}对比：{parts}。"
     AGG_TREND = "{body}{label}历年情况：{parts}。"

@@ -737,3 +737,11 @@ def test_a_text_question_about_one_kind_of_body_without_a_year(service):
     answer = service.answer("哪些镇提到了政务公开")
     assert answer.kind in ("narrative", "none")
     assert all(c.org.endswith("镇") for c in answer.citations), [c.org for c in answer.citations]
+
+
+def test_the_bottom_of_a_ranking(service):
+    # 2019 街道: 桥头胡 12, 左家庄 3, 柴桥 2, 王家 0
+    answer = service.answer("2019年收到申请倒数前两名的街道")
+    assert (answer.org, answer.value) == ("王家街道", 0), answer.answer
+    assert_in_order(answer.answer, ["王家街道", "柴桥街道"])
+    assert "左家庄" not in answer.answer
