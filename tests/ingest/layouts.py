@@ -1,8 +1,11 @@
-"""Building blocks for the layout tests (test_unseen_layouts.py, test_more_layouts.py): the template's table-三 and
-table-四 column keys and headings, cell lookups on a parsed report, and Word tables built with python-docx."""
+"""Building blocks for the layout and reader tests: the template's table-三 and table-四 column keys and headings,
+cell lookups on a parsed report, Word tables built with python-docx, and PDFs of text lines built with reportlab."""
 from __future__ import annotations
 
 import io
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 
 T3_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 T3_COLS = ("natural_person", "commercial", "research", "public_interest", "legal_service", "other_org", "total")
@@ -62,3 +65,21 @@ def word_table3(out, rows, blank_total: bool = False) -> None:
     cell(outcome_rows[0], 0).merge(cell(outcome_rows[-1], 0)).text = "三、本年度办理结果"
     for group, members in groups.items():
         cell(members[0], 1).merge(cell(members[-1], 1)).text = group
+
+
+def pdf_of_lines(lines, font: str, size: float = 10, leading: float = 20, left: float = 40) -> bytes:
+    """A PDF whose text layer is the given lines, one per line (tables drawn as text only, without ruling lines),
+    continued on a new page when a page is full. ``font``: a registered font (the ``cid_font`` fixture)."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    y = 800
+    for line in lines:
+        if y < 40:
+            pdf.showPage()
+            y = 800
+        pdf.setFont(font, size)
+        pdf.drawString(left, y, line)
+        y -= leading
+    pdf.save()
+    return buffer.getvalue()
+

@@ -17,8 +17,6 @@ import pytest
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph as PdfParagraph
 from reportlab.platypus import SimpleDocTemplate, TableStyle
 from reportlab.platypus import Table as PdfTable
@@ -125,12 +123,6 @@ PDF_CLOSING = (
     "六、其他需要报告的事项",
     "本年度未收取信息处理费。",
 )
-
-
-@pytest.fixture(scope="module")
-def cid_font() -> str:
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
 
 
 def _ruled(rows, widths, spans=(), repeat_rows: int = 0, font: str = "STSong-Light") -> PdfTable:

@@ -14,8 +14,6 @@ import pytest
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph as PdfParagraph
 from reportlab.platypus import SimpleDocTemplate, TableStyle
@@ -29,6 +27,7 @@ from ingest.report import parse_bytes
 from ingest.textread import text_to_document
 from tests.conftest import REAL, SAMPLES
 from tests.ingest.conftest import QIAOTOUHU, sample_path, sample_text
+from tests.ingest.layouts import pdf_of_lines
 
 HTML = next(path for path in REAL if path.name == "2023_shuyang_fagaiju.html")
 T3_VALUE_COLUMNS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
@@ -226,29 +225,13 @@ PDF_LINES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def cid_font() -> str:
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
-
-
-def _pdf_lines(lines: list[str], font: str) -> bytes:
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setFont(font, 10)
-    for i, line in enumerate(lines):
-        pdf.drawString(40, 800 - 20 * i, line)
-    pdf.save()
-    return buffer.getvalue()
-
-
 def test_pdf_text_lines_are_read_as_paragraphs(cid_font):
-    document = read_document(_pdf_lines(PDF_LINES, cid_font), "d.pdf")
+    document = read_document(pdf_of_lines(PDF_LINES, cid_font), "d.pdf")
     assert document.blocks == tuple(Paragraph(line) for line in PDF_LINES)
 
 
 def test_pdf_table_three_as_text_lines(cid_font):
-    report = parse_bytes(_pdf_lines(PDF_LINES, cid_font), "d.pdf")
+    report = parse_bytes(pdf_of_lines(PDF_LINES, cid_font), "d.pdf")
     assert (report.body, report.year, report.title) == ("东湖街道", 2020, "东湖街道2020年政府信息公开工作年度报告")
     values = _values(report, "三")
     for row_key, natural in (("new_received", 18), ("carried_over", 0), ("disclosed", 11), ("total", 11),
@@ -262,7 +245,7 @@ def test_pdf_table_three_as_text_lines(cid_font):
 
 def test_pdf_row_that_lost_its_blank_cells_keeps_only_its_total(cid_font):
     lines = [line if not line.startswith("（一）") else "（一）予以公开 11 11" for line in PDF_LINES]
-    report = parse_bytes(_pdf_lines(lines, cid_font), "d.pdf")
+    report = parse_bytes(pdf_of_lines(lines, cid_font), "d.pdf")
     values = _values(report, "三")
     assert values[("三", "disclosed", "total")] == (11.0, "ok")
     assert [values[("三", "disclosed", c)] for c in ("natural_person", "other_org")] == [(None, "unknown")] * 2
@@ -295,7 +278,7 @@ def test_pdf_without_a_text_layer_is_refused(cid_font):
 
 
 def test_truncated_pdf_is_a_read_error(cid_font):
-    data = _pdf_lines(PDF_LINES, cid_font)
+    data = pdf_of_lines(PDF_LINES, cid_font)
     with pytest.raises(ReadError, match="half.pdf：PDF 文件"):
         read_document(data[: len(data) // 2], "half.pdf")
 
@@ -307,7 +290,7 @@ def test_text_with_a_pdf_suffix_is_refused():
 
 def test_pdf_without_the_report_words_is_not_a_report(cid_font):
     with pytest.raises(NotAReportError, match="政府信息公开"):
-        parse_bytes(_pdf_lines(["会议纪要", "今天讨论了绿化工作。"], cid_font), "m.pdf")
+        parse_bytes(pdf_of_lines(["会议纪要", "今天讨论了绿化工作。"], cid_font), "m.pdf")
 
 
 def test_utf8_cut_inside_a_character_is_reported_as_cut_off():

@@ -7,19 +7,14 @@ not stated (None), never 0.
 """
 from __future__ import annotations
 
-import io
 import re
 
 import docx
 import pytest
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
 
 from ingest.report import parse_bytes
 from tests.ingest.layouts import (CHECK_NOTE, T3_FLOW, T3_HEADERS, T4_COLS, cells_by_key, docx_bytes, row_values,
-                                  word_grid, word_table3)
+                                  pdf_of_lines, word_grid, word_table3)
 
 
 # Table 三 of a 2021-format report, every column different so that a shifted column shows:
@@ -569,25 +564,9 @@ def test_table_rows_as_text_lines_are_not_narrative_passages():
     assert not any("41 4 1 0 2 0 48" in p.text or "41 4 1 0 2 0 48" in p.section for p in narrative)
 
 
-def _pdf_of_lines(lines) -> bytes:
-    """A PDF whose tables are drawn as text only (no ruling lines): its text layer is one line per table row."""
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    y = 800
-    for line in lines:
-        if y < 40:
-            pdf.showPage()
-            y = 800
-        pdf.setFont("STSong-Light", 7)
-        pdf.drawString(20, y, line)
-        y -= 12
-    pdf.save()
-    return buffer.getvalue()
-
-
-def test_pdf_table4_numbers_line_without_a_label():
-    report = parse_bytes(_pdf_of_lines(_pdf_text_report().decode("utf-8").split("\n")), "jyj.pdf")
+def test_pdf_table4_numbers_line_without_a_label(cid_font):
+    lines = _pdf_text_report().decode("utf-8").split("\n")
+    report = parse_bytes(pdf_of_lines(lines, cid_font, size=7, leading=12, left=20), "jyj.pdf")
     assert (report.body, report.year) == ("临江市教育局", 2021)  # the rest of the file is read
     assert row_values(report, "三", "new_received") == [40, 5, 1, 0, 2, 0, 48]
     _assert_table4(report)
