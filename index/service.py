@@ -130,9 +130,7 @@ class Answerer:
     def _numeric(self, question: str, query: Query, tables: Tables, warnings: list[str]) -> Answer:
         if len(query.bodies) > 1 and (query.operation == "trend" or len(query.years) > 1):  # A和B历年: each body
             answers = [self._numeric(question, replace(query, bodies=(body,)), tables, []) for body in query.bodies]
-            return Answer(question, "aggregate", "\n".join(a.answer for a in answers), None, None, None, None,
-                          tuple(c for a in answers for c in a.citations)[:MAX_CITED],
-                          tuple(warnings + [w for a in answers for w in a.warnings]))
+            return _joined(question, answers, warnings)
         if query.bodies and (query.operation == "trend" or len(query.years) > 1):
             body = query.bodies[0]
             held = tables.reports_of(body)
@@ -181,9 +179,7 @@ class Answerer:
                 warnings.append(W.FEWER_YEARS.format(scope=query.scope or "机关", n=query.recent, held=len(years)))
             answers = [aggregate_answer(question, _with(query, operation), tables, tables.reports_in(y, query.scope),
                                         [], y) for y in years]
-            return Answer(question, "aggregate", "\n".join(a.answer for a in answers), None, None, None, None,
-                          tuple(c for a in answers for c in a.citations)[:MAX_CITED],
-                          tuple(warnings + [w for a in answers for w in a.warnings]))
+            return _joined(question, answers, warnings)
         year = query.years[0] if query.years else tables.latest_year(query.scope)
         if not query.years and year is not None:
             warnings.append(W.LATEST_YEAR_ALL.format(year=year))
@@ -231,6 +227,13 @@ class Answerer:
         text, citations = quote_answer(query, hits, self.config.index.passages_per_answer, stated)
         top = hits[0].report
         return Answer(question, "narrative", text, None, None, top.body, top.year, tuple(citations), tuple(warnings))
+
+
+def _joined(question: str, answers: list[Answer], warnings: list[str]) -> Answer:
+    """Several answers (year by year, body by body) as one: their texts line by line, citations and warnings."""
+    return Answer(question, "aggregate", "\n".join(a.answer for a in answers), None, None, None, None,
+                  tuple(c for a in answers for c in a.citations)[:MAX_CITED],
+                  tuple(warnings + [w for a in answers for w in a.warnings]))
 
 
 def _topic_words(query: Query) -> str:
