@@ -215,8 +215,8 @@ def _operation(text: str, n_bodies: int, n_years: int) -> tuple[str, int | None]
         return "max", None
     if re.search(r"最少|最低|最小|哪个.{0,12}少|谁.{0,6}少", text):
         return "min", None
-    if n_years >= 2 or _RECENT.search(text) or re.search(r"历年|变化|趋势|逐年|每年|各年|近几年|这几年|这两年|"
-                                                        r"比去年|比上年|比上一年|同比", text):
+    if n_years >= 2 or _RECENT.search(text) or _LAST_YEAR.search(text) \
+            or re.search(r"历年|变化|趋势|逐年|每年|各年|近几年|这几年|这两年", text):
         return "trend", None
     if n_bodies >= 2 or re.search(r"对比|比较|相比|比.{1,12}(多|少)", text):
         return "compare", None
@@ -273,7 +273,8 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     stripped = masked  # body names must not be read as measures (e.g. 采购 in a name)
     years = _years(stripped)
     last_year = bool(_LAST_YEAR.search(stripped))
-    measure = _measure(_LAST_YEAR.sub("", stripped))  # 比上年 is not table 二's 上一年项目数量 column
+    without_last_year = _LAST_YEAR.sub("", stripped)
+    measure = _measure(without_last_year)  # 比上年 is not table 二's 上一年项目数量 column
     # table 二 states the change itself (本年增/减): 行政许可比上年增加了多少 reads that cell, for the one year
     stated_change = measure is not None and measure.table == "二" and measure.column == "change"
     if stated_change and len(years) == 2 and abs(years[0] - years[1]) == 1:  # 2019年比2018年增加了多少
@@ -281,7 +282,7 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     if len(years) == 1 and last_year and not stated_change:  # 2020年比去年多多少: 2019 and 2020
         years = (years[0] - 1, years[0])
     column = next((key for pattern, key in _COLUMNS if re.search(pattern, stripped)), None)
-    operation, top = _operation(_LAST_YEAR.sub("", stripped) if stated_change else stripped, len(bodies), len(years))
+    operation, top = _operation(without_last_year if stated_change else stripped, len(bodies), len(years))
     scope = None
     if not bodies and (m := (_SCOPE if measure else _SCOPE_NAMED).search(stripped)):
         scope = m["scope"]
