@@ -94,7 +94,7 @@ class Tables:
             chunk = report_ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
             for report_id, *row in self.conn.execute(
-                    "SELECT report_id, tbl, row_key, row_label, col_key, col_label, value, unit, raw, status, warning"
+                    "SELECT report_id, tbl, row_key, row_label, col_key, col_label, value, unit, raw, status, warning, how"
                     f" FROM cells WHERE report_id IN ({marks}) AND tbl = ? AND ({clauses})",
                     [*chunk, table, *row_args]):
                 found.setdefault(report_id, []).append(Cell(*row))

@@ -67,9 +67,23 @@ def summary_line(outcome: FileOutcome) -> str:
     assert r is not None
     unknown = sum(1 for c in r.cells if c.status == "unknown")
     extra = f"，{unknown} 个单元格无法确定" if unknown else ""
+    extra += tables_note(r.tables)
     replaced = f"（替换 {outcome.replaced_source}）" if outcome.replaced_source else ""
     return (f"✓ {name}：{r.body} {r.year}年 {r.format}版格式，{len(r.cells)} 个单元格{extra}，{len(r.passages)} 段文本，"
             f"{len(r.findings)} 条勾稽问题 [{_STATUS[outcome.status]}]{replaced}")
+
+
+def tables_note(tables) -> str:
+    """"，表三不完整，表四不在文本中" for a report whose tables are cut off or missing (empty when all are there)."""
+    states = dict(tables)
+    parts = []
+    incomplete = [n for n in ("二", "三", "四") if states.get(n) == "incomplete"]
+    missing = [n for n in ("二", "三", "四") if states.get(n) == "missing"]
+    if incomplete:
+        parts.append("、".join(f"表{n}" for n in incomplete) + "不完整（文本截断）")
+    if missing:
+        parts.append("、".join(f"表{n}" for n in missing) + "不在文本中（截去或是图片）")
+    return "".join(f"，{p}" for p in parts)
 
 
 def _set_aside_old_store(database: Path, index: Path) -> Path | None:

@@ -29,7 +29,10 @@ def chinese_year(text: str) -> str:
 
 
 def find_title(blocks, hint: str | None) -> str | None:
-    """The report's title: the first lines up to one naming the report (…年度报告), before any section text."""
+    """The report's title: a title the container states when it names a year's report (a page's 标题, an h1), else
+    the first lines up to one naming the report (…年度报告), before any section text."""
+    if hint and _TITLE_WORD.search(hint) and re.search(r"(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4}", hint):
+        return re.split(r"\s*[-_|–—]\s*(?=[^-_|–—]*$)", hint.strip())[0]
     lines: list[str] = []
     for block in blocks[:8]:
         if not isinstance(block, Paragraph):

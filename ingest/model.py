@@ -29,7 +29,8 @@ class Document:
 
     blocks: tuple[Paragraph | Table, ...]
     source: str  # file name, for messages only
-    title_hint: str | None = None  # a title the container states (HTML <title>, DOCX core title)
+    title_hint: str | None = None  # a title the container states (HTML <title>, DOCX core title, a crawler's 标题)
+    publisher: str | None = None  # the body a page says published it (a crawler's 发布机构): a hint, not the author
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Cell:
     raw: str
     status: str = "ok"  # ok | blank | unknown
     warning: str | None = None
+    how: str = "stated"  # how it was read: stated | split (one way only) | arithmetic | repeats | blank | unknown
 
 
 @dataclass(frozen=True)
@@ -92,3 +94,8 @@ class Report:
     passages: tuple[Passage, ...]
     findings: tuple[Finding, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    # each statistics table's state: complete | incomplete (cut off) | missing (not in the text: cut, or an image)
+    tables: tuple[tuple[str, str], ...] = (("二", "complete"), ("三", "complete"), ("四", "complete"))
+
+    def table_state(self, number: str) -> str:
+        return dict(self.tables).get(number, "missing")

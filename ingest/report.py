@@ -1,12 +1,18 @@
 """The report parser: one :class:`Document` (from any reader) into one :class:`Report`. Pure: no I/O."""
 from __future__ import annotations
 
+import re
+
+from .align import read_stream_tables, table_spans
 from .checks import check_report, fmt_number, row_display
 from .errors import NotAReportError
 from .meta import find_body, find_format, find_title, find_year
 from .model import Cell, Document, Paragraph, Passage, Report
 from .readers import read_document
+from .reflow import reflow
 from .sections import SECTION_NAMES, narrative_passages, split_sections
+from .stream import stream_of
+from .streamcells import COMPLETE, INCOMPLETE, MISSING, collapses_repeats, stream_cells
 from .tables import extract_cells, line_rows
 
 __all__ = ["parse_report", "parse_bytes", "row_passages"]
@@ -20,7 +26,9 @@ def parse_bytes(data: bytes, source: str) -> Report:
 def parse_report(document: Document) -> Report:
     """Metadata, sections, cells of tables 二/三/四, passages and consistency findings of one report.
 
-    Raises :class:`NotAReportError` when the content is not an annual report, or is cut off before table 三.
+    Raises :class:`NotAReportError` when the content is not an annual report. A report whose tables are cut off or
+    missing (images) is still a report: its text and the tables it has are kept, and ``Report.tables`` says which
+    are incomplete or missing.
     """
     source = document.source
     blocks = document.blocks
@@ -34,25 +42,65 @@ def parse_report(document: Document) -> Report:
         missing = "、".join(x for x, v in (("机关名称", body), ("年度", year)) if v is None)
         raise NotAReportError(f"{source}：找不到报告的{missing}（标题、统计期限或落款里都没有）；请确认这是一份年度报告。")
     fmt = find_format(text, year)
-    zones, sections, paragraphs = split_sections(blocks)
-    rows = line_rows(blocks, zones)
-    cells, warnings = extract_cells(rows, fmt)
-    if not any(c.table == "三" and c.value is not None for c in cells):
-        found = "、".join(f"表{t}" for t in ("二", "四") if any(c.table == t for c in cells))
-        found = f"只找到{found}" if found else "一张统计表也没有找到"
-        raise NotAReportError(
-            f"{source}：没有找到表三（收到和处理政府信息公开申请情况）的数据，{found}；"
-            "文件可能不完整（被截断），或表格是图片。请提供完整的文字版报告。")
+    zones, _, _ = split_sections(blocks)
+    stream = stream_of(blocks)
+    found = read_stream_tables(stream, fmt)
+    cells, warnings, tables = read_tables(blocks, zones, fmt, found, collapses_repeats(blocks))
+    _, sections, paragraphs = split_sections(reflow(blocks, table_spans(stream, found)))
+    if not cells and not _reads_as_report(title, sections):
+        raise NotAReportError(f"{source}：不像是政府信息公开工作年度报告（没有年度报告标题、各部分标题，也没有统计表）。")
     short, full = body
     passages = narrative_passages(sections, paragraphs)
     passages += row_passages(cells, start=len(passages))
     warnings += [f"表{c.table} {row_display(c.row_key, c.row_label)}：{c.warning}"
                  for c in cells if c.status == "unknown" and c.warning]
+    warnings += [f"表{number}{_STATE_NOTE[state]}" for number, state in tables if state != COMPLETE]
     return Report(
         body=short, body_full=full, year=year, title=title, format=fmt, source=source,
         sections=tuple(s for s in sections if s.heading or s.text), cells=tuple(cells), passages=tuple(passages),
-        findings=tuple(check_report(short, year, cells)), warnings=tuple(dict.fromkeys(warnings)),
+        findings=tuple(check_report(short, year, cells)), warnings=tuple(dict.fromkeys(warnings)), tables=tables,
     )
+
+
+_STATE_NOTE = {INCOMPLETE: "不完整：报告文本在表中截断，缺少的行不在本报告中", MISSING: "：报告文本里没有这张表（可能被截去，或是图片）"}
+
+
+def _reads_as_report(title: str | None, sections) -> bool:
+    """Without a table, a report still names itself in its title or uses the template's section headings."""
+    if title and re.search(r"年度报告|年报|工作报告", title):
+        return True
+    return sum(1 for s in sections if s.key) >= 2
+
+
+def read_tables(blocks, zones, fmt: str, found: dict, collapsed: bool,
+                ) -> tuple[list[Cell], list[str], tuple[tuple[str, str], ...]]:
+    """Tables 二, 三 and 四 read two ways, the line layout (``ingest.tables``) and the character stream
+    (``ingest.align``), kept per table by which reads it better: more cells known, fewer unknown, fewer of the
+    template's rules broken. The stream also tells whether a table is cut off."""
+    line_cells, warnings = extract_cells(line_rows(blocks, zones), fmt)
+    stream_by_table, states = stream_cells(found, fmt, collapsed)
+    cells: list[Cell] = []
+    for number in ("二", "三", "四"):
+        old = [c for c in line_cells if c.table == number]
+        new = stream_by_table.get(number, [])
+        if new and _quality(new) > _quality(old):
+            cells.extend(new)
+            warnings = [w for w in warnings if not w.startswith(f"表{number}")]
+        else:
+            cells.extend(old)
+            if old and states[number] == MISSING:
+                states[number] = COMPLETE
+    return cells, warnings, tuple(states.items())
+
+
+def _quality(cells: list[Cell]) -> tuple[int, int, int]:
+    """Cells known less the rules they break, then the rows seen at all (a row read as unknown is still a row the
+    report has), then the fewest unknown cells."""
+    known = sum(1 for c in cells if c.value is not None)
+    unknown = sum(1 for c in cells if c.status == "unknown")
+    broken = len(check_report("", 0, cells))
+    seen = len({c.row_key for c in cells if c.warning != "报告中没有这一行"})
+    return known - 4 * broken, seen, -unknown
 
 
 _TABLE_SECTION = {"二": "proactive", "三": "requests", "四": "review"}

@@ -25,7 +25,7 @@ from .tokenize import tokenize
 
 __all__ = ["Store", "WriteResult", "StoreVersionError", "content_hash", "stored_version", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def content_hash(*parts: str | bytes) -> str:
@@ -97,12 +97,13 @@ class Store:
         db["reports"].create({
             "id": str, "sha256": str, "body": str, "body_full": str, "year": int, "title": str, "format": str,
             "source": str, "n_cells": int, "n_passages": int, "n_findings": int, "warnings": str, "ingested_at": float,
+            "tables": str,  # JSON {"二": "complete" | "incomplete" | "missing", …}
         }, pk="id", if_not_exists=True)
         # A cell's id is its report and its keys: one clustered B-tree serves writes and reads by report and row.
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS cells (report_id TEXT REFERENCES reports(id), tbl TEXT, row_key TEXT,"
             " col_key TEXT, row_label TEXT, col_label TEXT, value REAL, unit TEXT, raw TEXT, status TEXT,"
-            " warning TEXT, PRIMARY KEY (report_id, tbl, row_key, col_key)) WITHOUT ROWID")
+            " warning TEXT, how TEXT, PRIMARY KEY (report_id, tbl, row_key, col_key)) WITHOUT ROWID")
         db["passages"].create({
             "id": int, "hash": str, "report_id": str, "kind": str, "section_key": str, "section": str, "ord": int,
             "start": int, "end": int, "text": str,
@@ -143,15 +144,16 @@ class Store:
                 self._delete(old[0])
             self.conn.execute(
                 "INSERT INTO reports (id, sha256, body, body_full, year, title, format, source, n_cells, n_passages,"
-                " n_findings, warnings, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " n_findings, warnings, ingested_at, tables) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (report_id, sha256, report.body, report.body_full, report.year, report.title, report.format,
                  report.source, len(report.cells), len(report.passages), len(report.findings),
-                 json.dumps(list(report.warnings), ensure_ascii=False), time.time()))
+                 json.dumps(list(report.warnings), ensure_ascii=False), time.time(),
+                 json.dumps(dict(report.tables), ensure_ascii=False)))
             self.conn.executemany(
                 "INSERT INTO cells (report_id, tbl, row_key, row_label, col_key, col_label, value, unit, raw,"
-                " status, warning) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " status, warning, how) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(report_id, c.table, c.row_key, c.row_label, c.col_key, c.col_label, c.value, c.unit, c.raw,
-                  c.status, c.warning) for c in report.cells])
+                  c.status, c.warning, c.how) for c in report.cells])
             counter = self.conn.execute("SELECT value FROM counters WHERE name = 'passage_id'").fetchone()
             first = max(counter[0] if counter else 0, self.conn.execute("SELECT MAX(id) FROM passages").fetchone()[0]
                         or 0) + 1
@@ -235,7 +237,7 @@ class Store:
     # --- reading --------------------------------------------------------------------------------------------
     def cells(self, report_id: str) -> list[Cell]:
         rows = self.conn.execute(
-            "SELECT tbl, row_key, row_label, col_key, col_label, value, unit, raw, status, warning FROM cells"
+            "SELECT tbl, row_key, row_label, col_key, col_label, value, unit, raw, status, warning, how FROM cells"
             " WHERE report_id = ?", (report_id,)).fetchall()
         return [Cell(*row) for row in rows]
 

@@ -164,13 +164,14 @@ def _cells_for(table: str, row_key: str, row_label: str, columns, placed: list[C
     out = []
     for column, value in zip(columns, placed):
         unit = value.unit or (header_units or {}).get(column.key) or (column.unit if value.value is not None else None)
+        how = value.status if value.status != "ok" else value.how
         out.append(Cell(table, row_key, row_label, column.key, column.label, value.value, unit, value.raw,
-                        value.status, value.warning))
+                        value.status, value.warning, how))
     return out
 
 
 def _absent(table: str, row: Row) -> list[Cell]:
-    return [Cell(table, row.key, row.label, c.key, c.label, None, None, "", "blank", "报告中没有这一行")
+    return [Cell(table, row.key, row.label, c.key, c.label, None, None, "", "blank", "报告中没有这一行", "blank")
             for c in row.columns]
 
 
@@ -307,7 +308,7 @@ def _resolve_by_columns(placed: dict[str, list[CellValue]], raw: dict[str, tuple
     kept = [c for c in candidate_splits(tokens, 7, row_check_t3) if equations and holds([float(x) for x in c])]
     if len(kept) == 1:
         note = "数值连在一起，按表三的列勾稽关系唯一拆分为 " + " / ".join(kept[0])
-        placed[key] = [CellValue(float(x), None, x, "ok", note) for x in kept[0]]
+        placed[key] = [CellValue(float(x), None, x, "ok", note, "arithmetic") for x in kept[0]]
 
 
 def _neighbour(key: str, index: dict[str, int]) -> str:

@@ -31,10 +31,22 @@ class Row:
     columns: tuple[Column, ...]
     leaf: bool = True  # False for a group heading that only stands alone in some layouts
     sums: tuple[str, ...] = ()  # rows this one is the total of (query-time and checks)
+    cue: str | None = None  # the pattern searched in a character stream (ingest.align); None: ``pattern``
 
     def search(self, label: str) -> re.Match | None:
         """The row's pattern searched in a normalised label."""
         return _compiled(self.pattern).search(label)
+
+    @property
+    def stream_cue(self) -> str:
+        return self.cue or self.pattern
+
+    @property
+    def number(self) -> str:
+        """The row's own numbering as it reads after normalize_label: 一. / （一） / 1. (empty when it has none)."""
+        own = self.label.rsplit(" ", 1)[-1]
+        match = re.match(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)", own)
+        return normalize_label(match[0]) if match else ""
 
 
 @dataclass(frozen=True, eq=False)  # one object per table: compared and hashed by identity (a cache key)
@@ -86,7 +98,7 @@ _WITHHELD = (
     ("third_party", "4.保护第三方合法权益", r"第三方"),
     ("internal_affairs", "5.属于三类内部事务信息", r"内部事务"),
     ("process_info", "6.属于四类过程性信息", r"过程性"),
-    ("enforcement_files", "7.属于行政执法案卷", r"执法案卷"),
+    ("enforcement_files", "7.属于行政执法案卷", r"执法案卷", r"执法案[卷件]"),
     ("query_matters", "8.属于行政查询事项", r"行政查询"),
 )
 _UNAVAILABLE = (
@@ -104,12 +116,13 @@ _NOT_PROCESSED = (
 _OTHER_2021 = (
     ("overdue_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", r"逾期不补正|不补正"),
     ("unpaid_fees", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", r"缴纳费用|收费通知"),
-    ("other", "3.其他", r"^(?:（六）其他处理)?3\.?其他$"),
+    ("other", "3.其他", r"^(?:（六）其他处理)?3\.?其他$", r"3\.其他(?!处理|法律|对外)"),
 )
 
 
 def _group(prefix: str, group_label: str, items) -> tuple[Row, ...]:
-    return tuple(Row(f"{prefix}.{key}", f"{group_label} {label}", pattern, T3_COLUMNS) for key, label, pattern in items)
+    return tuple(Row(f"{prefix}.{key}", f"{group_label} {label}", pattern, T3_COLUMNS, cue=cue[0] if cue else None)
+                 for key, label, pattern, *cue in items)
 
 
 TABLE3 = TableSpec("三", "收到和处理政府信息公开申请情况", (
@@ -121,9 +134,9 @@ TABLE3 = TableSpec("三", "收到和处理政府信息公开申请情况", (
     *_group("unavailable", "（四）无法提供", _UNAVAILABLE),
     *_group("not_processed", "（五）不予处理", _NOT_PROCESSED),
     # 2019 format: one row; 2021 format: three sub-rows. Both are stored under their own keys.
-    Row("other", "（六）其他处理", r"其他处理$|^（六）其他$", T3_COLUMNS, leaf=False),
+    Row("other", "（六）其他处理", r"其他处理$|^（六）其他$", T3_COLUMNS, leaf=False, cue=r"其他处理"),
     *_group("other", "（六）其他处理", _OTHER_2021),
-    Row("total", "（七）总计", r"（七）总计|^七\.?总计|^总计$", T3_COLUMNS),
+    Row("total", "（七）总计", r"（七）总计|^七\.?总计|^总计$", T3_COLUMNS, cue=r"（七）总计|七\.总计|总计"),
     Row("carried_forward", "四、结转下年度继续办理", r"结转下年|转下年度|下年度继续", T3_COLUMNS),
 ))
 # 一, 二, （七）总计 and 四: the rows of the balance 一 + 二 = （七） + 四; every other row is an outcome of （七）
@@ -161,25 +174,25 @@ _FEES_2019 = (Column("previous_items", "上一年项目数量"), Column("change"
 _PROCUREMENT = (Column("items", "采购项目数量"), Column("amount", "采购总金额"))
 
 TABLE2_2019 = TableSpec("二", "主动公开政府信息情况", (
-    Row("regulations", "规章", r"^规章$|第\(一\)项规章$|^规章", _DOCS_2019),
+    Row("regulations", "规章", r"^规章$|第\(一\)项规章$|^规章", _DOCS_2019, cue=r"规章"),
     Row("normative_documents", "规范性文件", r"规范性文件", _DOCS_2019),
-    Row("licensing", "行政许可", r"^行政许可", _ITEMS_2019),
-    Row("other_services", "其他对外管理服务事项", r"^其他对外管理服务事项", _ITEMS_2019),
-    Row("punishment", "行政处罚", r"^行政处罚", _ITEMS_2019),
-    Row("coercion", "行政强制", r"^行政强制", _ITEMS_2019),
-    Row("fees", "行政事业性收费", r"^行政事业性收费", _FEES_2019),
+    Row("licensing", "行政许可", r"^行政许可", _ITEMS_2019, cue=r"行政许可"),
+    Row("other_services", "其他对外管理服务事项", r"^其他对外管理服务事项", _ITEMS_2019, cue=r"对外管理服务事项"),
+    Row("punishment", "行政处罚", r"^行政处罚", _ITEMS_2019, cue=r"行政处罚"),
+    Row("coercion", "行政强制", r"^行政强制", _ITEMS_2019, cue=r"行政强制"),
+    Row("fees", "行政事业性收费", r"^行政事业性收费", _FEES_2019, cue=r"事业性收费"),
     Row("procurement", "政府集中采购", r"集中采购", _PROCUREMENT),
 ))
 
 _DOCS_2021 = (Column("issued", "本年制发件数"), Column("repealed", "本年废止件数"), Column("in_force", "现行有效件数"))
 _DECISIONS_2021 = (Column("decisions", "本年处理决定数量"),)
 TABLE2_2021 = TableSpec("二", "主动公开政府信息情况", (
-    Row("regulations", "规章", r"^规章", _DOCS_2021),
+    Row("regulations", "规章", r"^规章", _DOCS_2021, cue=r"规章"),
     Row("normative_documents", "行政规范性文件", r"规范性文件", _DOCS_2021),
-    Row("licensing", "行政许可", r"^行政许可", _DECISIONS_2021),
-    Row("punishment", "行政处罚", r"^行政处罚", _DECISIONS_2021),
-    Row("coercion", "行政强制", r"^行政强制", _DECISIONS_2021),
-    Row("fees", "行政事业性收费", r"^行政事业性收费", (Column("fee_amount", "本年收费金额", "万元"),)),
+    Row("licensing", "行政许可", r"^行政许可", _DECISIONS_2021, cue=r"行政许可"),
+    Row("punishment", "行政处罚", r"^行政处罚", _DECISIONS_2021, cue=r"行政处罚"),
+    Row("coercion", "行政强制", r"^行政强制", _DECISIONS_2021, cue=r"行政强制"),
+    Row("fees", "行政事业性收费", r"^行政事业性收费", (Column("fee_amount", "本年收费金额", "万元"),), cue=r"事业性收费"),
 ))
 
 

@@ -13,7 +13,7 @@ import re
 from .errors import ReadError
 from .model import Document, Paragraph, Table
 
-__all__ = ["decode_text", "text_to_document", "clean_text"]
+__all__ = ["decode_text", "text_to_document", "clean_text", "crawler_header", "strip_page_noise"]
 
 _ARTEFACTS = re.compile(r"\[bookmark:[^\]]*\]|[\u200b\u200c\u200d\ufeff]")
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -66,9 +66,59 @@ def _pipe_cells(line: str) -> tuple[str, ...]:
     return tuple(cell.strip() for cell in inner.split("|"))
 
 
+_FIELD = re.compile(r"^\s*(标题|题目|发布时间|发布日期|成文日期|文号|发文字号|发布机构|发文机关|信息来源|来源|栏目|所属栏目|"
+                    r"原文链接|原始链接|链接|网址|本地目录|索引号|主题分类|分类)\s*[:：]\s*(.*?)\s*$")
+_BODY_MARK = re.compile(r"^\s*(?:=+\s*正文\s*=+|正文\s*[:：]?)\s*$")
+_HEADER_NOTE = re.compile(r"^\s*页面链接与图片详见")
+
+
+def crawler_header(lines: list[str]) -> tuple[dict[str, str], int]:
+    """The ``key: value`` lines a crawler writes above a page's text (标题, 发布时间, 发布机构, 原文链接…), and the
+    index of the first line of the page's own text. No header: ({}, 0)."""
+    fields: dict[str, str] = {}
+    body = 0
+    for i, line in enumerate(lines[:30]):
+        if _BODY_MARK.match(line):
+            return fields, i + 1
+        if (match := _FIELD.match(line)) and not (fields and match[1] in fields):
+            fields[match[1]] = match[2]
+            body = i + 1
+        elif _HEADER_NOTE.match(line) or not line.strip():
+            if fields:
+                body = i + 1
+        else:
+            break
+    return (fields, body) if len(fields) >= 2 else ({}, 0)
+
+
+# Left on a page copied as text: Word's style sheet and conditional comments, the breadcrumb and the share bar.
+_NOISE = (
+    re.compile(r"<!--\[if[^\]]*\]>?|<!\[endif\]-->|<!--\[endif\]-->|<!\[if[^\]]*\]>|-->"),
+    re.compile(r"Normal\s+\d+\s+[\d.]+\s*磅.{0,120}?X-NONE(?:\s+[A-Z-]+)*"),
+    re.compile(r"/\*\s*Style Definitions\s*\*/"),
+    re.compile(r"[\w.#-]*\.Mso\w+\s*\{[^{}]*\}|\b(?:table|p|span|div)\.\w+\s*\{[^{}]*\}"),
+    re.compile(r"当前位置\s*[:：].{0,200}?(?=(?:\S{2,40}?(?:19|20)\d{2}年度?[^。]{0,20}?(?:年度报告|年报)))"),
+    re.compile(r"(?:来源\s*[:：]\s*)?时间\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"),
+    re.compile(r"(?:(?:^|\s)(?:微信|微博|QQ空间|全真版|文字版|文件下载|附件下载|相关链接\s*[:：]?|分享到\s*[:：]?|打印本页|关闭窗口|"
+               r"【\s*打印\s*】|【\s*关闭\s*】|字号\s*[:：]?\s*大\s*中\s*小)(?=\s|$))+"),
+)
+
+
+def strip_page_noise(text: str) -> str:
+    """The page's own text without the debris of the web page around it (see ``_NOISE``)."""
+    for pattern in _NOISE:
+        text = pattern.sub(" ", text)
+    return text
+
+
 def text_to_document(text: str, source: str, title_hint: str | None = None) -> Document:
-    """Split text into paragraphs and tables (see the module docstring for the layouts)."""
+    """Split text into paragraphs and tables (see the module docstring for the layouts). A crawler's header above
+    the text gives the title and publisher; the page's debris is dropped."""
     lines = clean_text(text).split("\n")
+    fields, body = crawler_header(lines)
+    if fields:
+        lines = strip_page_noise("\n".join(lines[body:])).split("\n")
+        title_hint = title_hint or fields.get("标题") or fields.get("题目") or None
     blocks: list[Paragraph | Table] = []
     rows: list[tuple[str, ...]] = []  # the table being built
     group: list[str] | None = None  # cells of a one-cell-per-line row being built
@@ -135,7 +185,8 @@ def text_to_document(text: str, source: str, title_hint: str | None = None) -> D
             blocks.append(Paragraph(paragraph))
         last_was_cell = False
     close_table()
-    return Document(tuple(blocks), source, title_hint)
+    publisher = (fields.get("发布机构") or fields.get("发文机关") or None) if fields else None
+    return Document(tuple(blocks), source, title_hint, publisher)
 
 
 def _continues_after_blank(later: str | None) -> bool:

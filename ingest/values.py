@@ -32,6 +32,7 @@ class CellValue:
     raw: str
     status: str = "ok"  # ok | blank | unknown
     warning: str | None = None
+    how: str = "stated"  # see ingest.model.Cell.how
 
 
 def _fold(text: str) -> str:
@@ -137,7 +138,7 @@ def place_row(cells: Sequence[str], n_columns: int, check: RowCheck | None = Non
         if splits is not None and len(splits) == 1:
             (numbers,) = splits
             note = "数值连在一起，按表格勾稽关系唯一拆分为 " + " / ".join(numbers)
-            return [_with_warning(parse_value(n), note) for n in numbers]
+            return [_with_warning(parse_value(n), note, "arithmetic") for n in numbers]
         row_text = " ".join(tokens)
         values = [p.value for p in parsed]
         if has_total and 1 < len(tokens) < n_columns and all(v is not None for v in values) \
@@ -157,8 +158,8 @@ def _has_digit_runs(text: str) -> bool:
     return bool(re.fullmatch(r"[\d\s]+", _fold(text)))
 
 
-def _with_warning(value: CellValue, warning: str) -> CellValue:
-    return CellValue(value.value, value.unit, value.raw, value.status, value.warning or warning)
+def _with_warning(value: CellValue, warning: str, how: str | None = None) -> CellValue:
+    return CellValue(value.value, value.unit, value.raw, value.status, value.warning or warning, how or value.how)
 
 
 _MAX_NODES = 200_000

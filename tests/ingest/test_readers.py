@@ -240,7 +240,9 @@ def test_pdf_table_three_as_text_lines(cid_font):
             (natural, "ok"), (0.0, "ok"), (natural, "ok")]
     # rows the PDF does not have are not stated, never 0
     assert values[("三", "withheld.state_secret", "total")] == (None, "blank")
-    assert report.findings == () and report.warnings == ()
+    assert report.findings == ()
+    assert report.table_state("二") == "missing" and report.table_state("四") == "missing"
+    assert report.warnings == ("表二：报告文本里没有这张表（可能被截去，或是图片）", "表四：报告文本里没有这张表（可能被截去，或是图片）")
 
 
 def test_pdf_row_that_lost_its_blank_cells_keeps_only_its_total(cid_font):
@@ -293,10 +295,12 @@ def test_pdf_without_the_report_words_is_not_a_report(cid_font):
         parse_bytes(pdf_of_lines(["会议纪要", "今天讨论了绿化工作。"], cid_font), "m.pdf")
 
 
-def test_utf8_cut_inside_a_character_is_reported_as_cut_off():
+def test_utf8_cut_inside_a_character_keeps_the_text_and_marks_the_tables_missing():
     data = sample_path(QIAOTOUHU).read_bytes()
     cut = int(len(data) * 0.35)
     while not 0x80 <= data[cut] <= 0xBF:  # a continuation byte: the cut falls inside a character
         cut += 1
-    with pytest.raises(NotAReportError, match="被截断"):
-        parse_bytes(data[:cut], "cut.txt")
+    report = parse_bytes(data[:cut], "cut.txt")
+    assert (report.body, report.year) == ("桥头胡街道", 2020)
+    assert dict(report.tables) == {"二": "missing", "三": "missing", "四": "missing"}
+    assert report.cells == () and any(p.kind == "text" for p in report.passages)

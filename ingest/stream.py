@@ -1,0 +1,117 @@
+"""A document as one character stream, for reading tables whatever their layout.
+
+Real reports lose their lines, separators and cells in every way there is: a web page copied as one long line
+(`规范性文件898989`), one cell per line, labels broken over lines (`三、/本/年/度…`), spaces that fall anywhere. What
+survives is the order of the template's labels and the digits between them. :func:`stream_of` folds a document
+into one normalised string in which
+
+- labels read as in :func:`ingest.template.normalize_label` (NFKC, full-width brackets, ``、`` as ``.``), with no
+  white space inside or around words;
+- white space between two numbers survives as one space: a place where one cell may end and the next begin;
+- every character keeps the offset of the raw character it came from, so a cell's raw text is the source's own.
+
+:func:`value_run` reads the numbers written right after a label.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .model import Paragraph
+
+__all__ = ["Stream", "stream_of", "fold", "value_run", "tokens_of", "ValueRun"]
+
+_FULLWIDTH = {"(": "（", ")": "）", "．": ".", "、": ".", "，": ",", "：": ":", "“": '"', "”": '"', "﹝": "〔", "﹞": "〕",
+              "−": "-", "－": "-", "＋": "+"}
+_NUMERIC = set("0123456789.+-")
+
+
+@dataclass(frozen=True)
+class Stream:
+    text: str  # normalised
+    origin: tuple[int, ...]  # for every character of ``text``, the offset of its source character in ``raw``
+    raw: str
+
+    def raw_between(self, start: int, end: int) -> str:
+        """The source text behind ``text[start:end]``."""
+        if start >= end:
+            return ""
+        return self.raw[self.origin[start]:self.origin[end - 1] + 1]
+
+
+def fold(raw: str) -> Stream:
+    """Normalise ``raw`` character by character (see the module docstring), keeping offsets."""
+    out: list[str] = []
+    origin: list[int] = []
+    pending_space = -1  # offset of a white-space run not yet written
+    for i, char in enumerate(raw):
+        if char.isspace():
+            if pending_space < 0:
+                pending_space = i
+            continue
+        folded = unicodedata.normalize("NFKC", char) if not ("\u4e00" <= char <= "\u9fff") else char
+        for piece in folded:
+            piece = _FULLWIDTH.get(piece, piece)
+            if pending_space >= 0:
+                if out and out[-1] in _NUMERIC and piece in _NUMERIC:
+                    out.append(" ")
+                    origin.append(pending_space)
+                pending_space = -1
+            out.append(piece)
+            origin.append(i)
+    return Stream("".join(out), tuple(origin), raw)
+
+
+def stream_of(blocks) -> Stream:
+    """The text of every block in order: paragraphs as lines, table rows as lines of tab-separated cells."""
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            parts.append(block.text)
+        else:
+            parts.extend("\t".join(row) for row in block.rows)
+    return fold("\n".join(parts))
+
+
+# --- the numbers after a label ------------------------------------------------------------------------------
+_RUN = re.compile(r"(?:[0-9+\-.,]|(?<=[0-9]) (?=[0-9+\-])|万元|亿元|元|%)+")
+_YEAR_AFTER = re.compile(r"((?:19|20)\d{2})$")
+
+
+@dataclass(frozen=True)
+class ValueRun:
+    start: int
+    end: int
+    text: str  # normalised: digits, single spaces, signs, decimal points, units
+
+
+def value_run(text: str, start: int, stop: int) -> ValueRun | None:
+    """The numbers that begin at ``start`` (before ``stop``), or None when none begin there.
+
+    A run that runs into a date of the following text (``…继续办理20000022025年，我局…``) ends before the year.
+    """
+    match = _RUN.match(text, start, stop)
+    if not match or not re.search(r"\d", match[0]):
+        return None
+    run, end = match[0], match.end()
+    if text.startswith("年", end) and (year := _YEAR_AFTER.search(run)):
+        run, end = run[:year.start()], start + year.start()
+    run = run.rstrip(" ,.")
+    if not re.search(r"\d", run):
+        return None
+    return ValueRun(start, start + len(run), run)
+
+
+_TOKEN = re.compile(r"[+\-]?\d+(?:\.\d+)?(?:万元|亿元|元|%)?|[+\-]?\.\d+")
+_THOUSANDS = re.compile(r"(?<!\d)(\d{1,3}(?:,\d{3})+)(?![\d,])")
+
+
+def tokens_of(run: str) -> list[str]:
+    """A value run as tokens: white space separates; a sign starts a new token (``1-10`` is ``1`` and ``-10``);
+    ``1,356`` is one number; other commas separate."""
+    run = _THOUSANDS.sub(lambda m: m[1].replace(",", ""), run)
+    tokens: list[str] = []
+    for chunk in re.split(r"[ ,]+", run):
+        tokens.extend(_TOKEN.findall(chunk))
+    return tokens
