@@ -54,9 +54,11 @@ class Tables:
         self.conn = conn
 
     def _refs(self, where: str, args: tuple) -> list[ReportRef]:
+        """Reports matching ``where``: one per body and year, the full report where an excerpt of it is held too."""
         rows = self.conn.execute(
-            f"SELECT id, body, body_full, year, title, source, format FROM reports WHERE {where} ORDER BY year, body",
-            args).fetchall()
+            f"SELECT id, body, body_full, year, title, source, format FROM reports WHERE ({where}) AND NOT"
+            " (part = 'excerpt' AND EXISTS (SELECT 1 FROM reports f WHERE f.body = reports.body AND f.year ="
+            " reports.year AND f.part = 'full')) ORDER BY year, body", args).fetchall()
         return [ReportRef(*row) for row in rows]
 
     def reports_of(self, body: str) -> list[ReportRef]:

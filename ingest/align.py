@@ -228,7 +228,8 @@ def _with_header(text: str, table: StreamTable) -> StreamTable:
     match = _HEADERS[table.number].search(text, window_start + cut + 1, table.start + 1)
     if match is None:
         return table
-    return StreamTable(table.number, table.rows, table.raw, table.found, match.start(), table.end)
+    start = match.start() - 1 if match.start() > 0 and text[match.start() - 1] in "（[【" else match.start()
+    return StreamTable(table.number, table.rows, table.raw, table.found, start, table.end)
 
 
 def table_spans(stream: Stream, tables: dict[str, StreamTable]) -> list[tuple[int, int]]:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from .model import Cell, Finding
 from .template import T3_COLUMNS, T4_COLUMNS, T4_GROUPS, TABLE3, outcome_keys
 
-__all__ = ["check_report", "check_across_years", "row_display", "fmt_number"]
+__all__ = ["check_report", "evaluate_rules", "check_across_years", "row_display", "fmt_number"]
 
 _GROUP_NUMBER = {"withheld": "（三）", "unavailable": "（四）", "not_processed": "（五）", "other": "（六）"}
 
@@ -59,11 +59,20 @@ def _ref(c: Cell | None) -> str:
 
 
 def check_report(body: str, year: int, cells: Sequence[Cell]) -> list[Finding]:
+    """The template's rules that the cells break (each a finding naming the cells)."""
+    return evaluate_rules(body, year, cells)[0]
+
+
+def evaluate_rules(body: str, year: int, cells: Sequence[Cell]) -> tuple[list[Finding], int]:
+    """The rules broken, and how many rules could be checked at all (every cell they need known)."""
     grid = _Grid(cells)
     findings: list[Finding] = []
     prefix = f"{body} {year} "
+    checked = 0
 
     def compare(rule: str, left: float | None, right: float | None, message: str, involved) -> None:
+        nonlocal checked
+        checked += left is not None and right is not None
         if left is not None and right is not None and abs(left - right) > 1e-6:
             refs = tuple(_ref(c) for c in involved if c is not None)
             findings.append(Finding(rule, prefix + message.format(l=fmt_number(left), r=fmt_number(right)), refs))
@@ -95,7 +104,7 @@ def check_report(body: str, year: int, cells: Sequence[Cell]) -> list[Finding]:
         total = grid.get("四", key, "total")
         if total is not None and total.value is not None and total.status != "unknown":
             compare("t4_group_sum", total.value, _sum(parts), f"表四{name}：总计 {{l}} ≠ 各项之和 {{r}}", parts + [total])
-    return findings
+    return findings, checked
 
 
 def check_across_years(body: str, year: int, cells: Sequence[Cell], previous: Sequence[Cell]) -> list[Finding]:

@@ -22,9 +22,20 @@ INGEST_EPILOG = """\
   python -m ingest --config other.toml      用另一份配置（也可设置 NIANBAO_CONFIG）
   python -m ingest check                    列出所有一致性检查发现
   python -m ingest check 左家庄街道 2019     只看某个机关、某一年
+  python -m ingest audit 报告/              逐个文件检查解析质量（不改动数据库）
 
 支持 .txt .md .html .htm .docx .pdf。同一文件再次读入不做任何改变；同一机关同一年度的新文件替换旧报告。
 有文件失败时退出码为 1，其余文件照常入库。
+"""
+
+AUDIT_EPILOG = """\
+示例:
+  python -m ingest audit                    检查配置里的报告文件夹
+  python -m ingest audit 报告/ --json       每个文件一行 JSON，最后一行是汇总
+
+不改动数据库：只读文件、解析、统计。每个文件一行：是否能入库（不能的原因）、机关、年度、格式、各表是否完整、
+单元格怎样读出（原样、唯一拆分、按勾稽关系拆分、相邻重复还原、未知、空白）、检查和不成立的勾稽规则。
+最后一行汇总；其中“表三完整且勾稽关系成立”的比例是解析质量的主要指标。
 """
 
 CHECK_EPILOG = """\
@@ -42,6 +53,16 @@ def _ingest_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="FILE", help="配置文件（默认 ./config.toml 或 NIANBAO_CONFIG）")
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
     parser.add_argument("--no-index", action="store_true", help="只入库，不更新向量索引")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="报告文件或文件夹（默认：配置里的 reports 文件夹）")
+    return parser
+
+
+def _audit_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest audit", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=AUDIT_EPILOG,
+        description="逐个文件检查解析质量（不改动数据库）。")
+    parser.add_argument("--config", metavar="FILE", help="配置文件（默认 ./config.toml 或 NIANBAO_CONFIG）")
+    parser.add_argument("--json", action="store_true", help="输出 JSON：每个文件一行，最后一行是汇总")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="报告文件或文件夹（默认：配置里的 reports 文件夹）")
     return parser
 
@@ -69,7 +90,8 @@ def summary_line(outcome: FileOutcome) -> str:
     extra = f"，{unknown} 个单元格无法确定" if unknown else ""
     extra += tables_note(r.tables)
     replaced = f"（替换 {outcome.replaced_source}）" if outcome.replaced_source else ""
-    return (f"✓ {name}：{r.body} {r.year}年 {r.format}版格式，{len(r.cells)} 个单元格{extra}，{len(r.passages)} 段文本，"
+    excerpt = "报告的节选（文件未写机关和年度，按数字认定）" if r.part == "excerpt" else ""
+    return (f"✓ {name}：{r.body} {r.year}年{excerpt} {r.format}版格式，{len(r.cells)} 个单元格{extra}，{len(r.passages)} 段文本，"
             f"{len(r.findings)} 条勾稽问题 [{_STATUS[outcome.status]}]{replaced}")
 
 
@@ -128,13 +150,20 @@ def run_ingest(args: argparse.Namespace) -> int:
     with Store(config.paths.database) as store:
         bar = tqdm(files, unit="份", desc="入库", disable=args.quiet or not sys.stderr.isatty(), leave=False)
         with store.batch() as done:
+            later: list[Path] = []  # excerpts that name no body: tried again once the other files are in
             for path in bar:
                 outcome = ingest_file(path, store)
                 done()
+                if outcome.unidentified:
+                    later.append(path)
+                    continue
                 counts[outcome.status] += 1
-                warnings = [f"    ! {w}" for w in (outcome.report.warnings if outcome.report else ())]
-                for line in [summary_line(outcome)] + warnings[:6]:
-                    bar.write(line)
+                _print(bar.write, outcome)
+            for path in later:
+                outcome = ingest_file(path, store)
+                done()
+                counts[outcome.status] += 1
+                _print(bar.write, outcome)
         totals = store.counts()
     print(f"完成：新增 {counts['added']}，替换 {counts['replaced']}，未变 {counts['unchanged']}，失败 {counts['failed']}。"
           f"库中共 {totals['reports']} 份报告、{totals['cells']} 个单元格、{totals['passages']} 段文本、"
@@ -145,6 +174,12 @@ def run_ingest(args: argparse.Namespace) -> int:
 
         print(update_index(config, args.quiet))
     return 1 if counts["failed"] else 0
+
+
+def _print(write, outcome: FileOutcome) -> None:
+    warnings = [f"    ! {w}" for w in (outcome.report.warnings if outcome.report else ())]
+    for line in [summary_line(outcome)] + warnings[:6]:
+        write(line)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -164,8 +199,57 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
+_HOW = (("stated", "原样"), ("split", "唯一拆分"), ("arithmetic", "按勾稽关系拆分"), ("repeats", "相邻重复还原"),
+        ("unknown", "未知"), ("blank", "空白"))
+
+
+def audit_line(h) -> str:
+    if not h.stored:
+        return f"✗ {h.error}"
+    states = {"complete": "完整", "incomplete": "不完整", "missing": "缺"}
+    tables = "，".join(f"表{n}{states[s]}" for n, s in h.tables.items())
+    cells = "，".join(f"{label} {h.cells[key]}" for key, label in _HOW if h.cells.get(key))
+    part = "（节选）" if h.part == "excerpt" else ""
+    verdict = "表三完整且成立" if h.t3_whole else "表三：" + "；".join(h.t3_problems or ("不完整",))
+    return (f"✓ {h.file}：{h.body} {h.year}年{part} {h.format}版；{tables}；单元格 {cells}；"
+            f"规则 检查 {h.rules_checked}，不成立 {h.rules_failed}；{verdict}")
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    import json
+
+    from .audit import audit_files, summary
+
+    config = load_config(args.config)
+    paths = [Path(p) for p in args.paths] or [config.paths.reports]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"找不到：{'、'.join(map(str, missing))}")
+        return 1
+    health = audit_files(collect_files(paths))
+    total = summary(health)
+    if args.json:
+        for h in health:
+            print(json.dumps(h.to_json(), ensure_ascii=False))
+        print(json.dumps({"summary": total}, ensure_ascii=False))
+        return 0
+    for h in health:
+        print(audit_line(h))
+    share = f"{total['table3_whole_share']:.1%}" if total["table3_whole_share"] is not None else "—"
+    cells = "，".join(f"{label} {total['cells'][key]}" for key, label in _HOW if total["cells"].get(key))
+    print(f"共 {total['files']} 个文件：可入库 {total['stored']}（完整报告 {total['full_reports']}，节选 "
+          f"{total['excerpts']}），拒收 {total['refused']}。表三完整且勾稽关系成立：{total['table3_whole']}/"
+          f"{total['full_reports']} 份完整报告（{share}）。单元格：{cells}。勾稽规则：检查 {total['rules_checked']}，"
+          f"不成立 {total['rules_failed']}。")
+    return 0
+
+
+_COMMANDS = ("check", "audit")
+
+
 def _command_position(argv: list[str]) -> int | None:
-    """Where "check" stands as the first positional argument (after options such as --config FILE), if it does."""
+    """Where a command (check, audit) stands as the first positional argument (after options such as --config
+    FILE), if one does."""
     i = 0
     while i < len(argv):
         if argv[i] == "--config":
@@ -174,7 +258,7 @@ def _command_position(argv: list[str]) -> int | None:
         if argv[i].startswith("-"):
             i += 1
             continue
-        return i if argv[i] == "check" else None
+        return i if argv[i] in _COMMANDS else None
     return None
 
 
@@ -183,7 +267,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         position = _command_position(argv)
         if position is not None:
-            return run_check(_check_parser().parse_args(argv[:position] + argv[position + 1:]))
+            rest = argv[:position] + argv[position + 1:]
+            if argv[position] == "audit":
+                return run_audit(_audit_parser().parse_args(rest))
+            return run_check(_check_parser().parse_args(rest))
         return run_ingest(_ingest_parser().parse_args(argv))
     except NianbaoError as e:
         print(f"错误：{e}", file=sys.stderr)

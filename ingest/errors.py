@@ -1,7 +1,7 @@
 """The project's exceptions. Each message names the file, report or setting and says what to do."""
 from __future__ import annotations
 
-__all__ = ["NianbaoError", "ConfigError", "ReadError", "NotAReportError", "IndexMismatchError"]
+__all__ = ["NianbaoError", "ConfigError", "ReadError", "NotAReportError", "UnidentifiedReport", "IndexMismatchError"]
 
 
 class NianbaoError(Exception):
@@ -18,6 +18,15 @@ class ReadError(NianbaoError):
 
 class NotAReportError(NianbaoError):
     """The file reads, but is not an annual report (or is cut off before anything usable)."""
+
+
+class UnidentifiedReport(NotAReportError):
+    """Tables of a report that names neither its body nor its year (an excerpt). ``partial`` is what was read, with
+    an empty body and year 0; the store may recognise it as a held report's excerpt (``ingest.identity``)."""
+
+    def __init__(self, message: str, partial):
+        super().__init__(message)
+        self.partial = partial
 
 
 class IndexMismatchError(NianbaoError):

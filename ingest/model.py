@@ -96,6 +96,7 @@ class Report:
     warnings: tuple[str, ...] = field(default=())
     # each statistics table's state: complete | incomplete (cut off) | missing (not in the text: cut, or an image)
     tables: tuple[tuple[str, str], ...] = (("二", "complete"), ("三", "complete"), ("四", "complete"))
+    part: str = "full"  # full | excerpt (a fragment that names no body or year, taken for a held report's)
 
     def table_state(self, number: str) -> str:
         return dict(self.tables).get(number, "missing")

@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NianbaoError, ReadError
+from dataclasses import replace
+
+from .errors import NianbaoError, ReadError, UnidentifiedReport
 from .model import Report
 from .readers import SUPPORTED_SUFFIXES
 from .report import parse_bytes
@@ -22,6 +24,7 @@ class FileOutcome:
     report: Report | None = None
     error: str | None = None
     replaced_source: str | None = None
+    unidentified: bool = False  # an excerpt naming no body or year: worth a second try once the others are in
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -50,7 +53,13 @@ def ingest_file(path: Path, store: Store) -> FileOutcome:
     if store.has_file(sha256):
         return FileOutcome(path, "unchanged")
     try:
-        report = parse_bytes(data, path.name)
+        try:
+            report = parse_bytes(data, path.name)
+        except UnidentifiedReport as e:
+            found = store.identify(e.partial)
+            if found is None:
+                return FileOutcome(path, "failed", error=str(e), unidentified=True)
+            report = replace(e.partial, body=found[0], body_full=found[0], year=found[1], part="excerpt")
         result = store.write(report, sha256)
     except NianbaoError as e:
         return FileOutcome(path, "failed", error=str(e))

@@ -5,7 +5,7 @@ import re
 
 from .align import read_stream_tables, table_spans
 from .checks import check_report, fmt_number, row_display
-from .errors import NotAReportError
+from .errors import NotAReportError, UnidentifiedReport
 from .meta import find_body, find_format, find_title, find_year
 from .model import Cell, Document, Paragraph, Passage, Report
 from .readers import read_document
@@ -38,28 +38,36 @@ def parse_report(document: Document) -> Report:
     title = find_title(blocks, document.title_hint)
     year = find_year(blocks, title)
     body = find_body(blocks, title)
-    if body is None or year is None:
-        missing = "、".join(x for x, v in (("机关名称", body), ("年度", year)) if v is None)
-        raise NotAReportError(f"{source}：找不到报告的{missing}（标题、统计期限或落款里都没有）；请确认这是一份年度报告。")
     fmt = find_format(text, year)
     zones, _, _ = split_sections(blocks)
     stream = stream_of(blocks)
     found = read_stream_tables(stream, fmt)
     cells, warnings, tables = read_tables(blocks, zones, fmt, found, collapses_repeats(blocks))
     _, sections, paragraphs = split_sections(reflow(blocks, table_spans(stream, found)))
-    if not cells and not _reads_as_report(title, sections):
+    if body is None or year is None:
+        missing = "、".join(x for x, v in (("机关名称", body), ("年度", year)) if v is None)
+        message = f"{source}：找不到报告的{missing}（标题、统计期限或落款里都没有）"
+        if not cells:
+            raise NotAReportError(message + "；请确认这是一份年度报告。")
+        short, full, year = "", "", 0  # an excerpt: the store may know whose (UnidentifiedReport)
+    elif not cells and not _reads_as_report(title, sections):
         raise NotAReportError(f"{source}：不像是政府信息公开工作年度报告（没有年度报告标题、各部分标题，也没有统计表）。")
-    short, full = body
+    else:
+        short, full = body
     passages = narrative_passages(sections, paragraphs)
     passages += row_passages(cells, start=len(passages))
     warnings += [f"表{c.table} {row_display(c.row_key, c.row_label)}：{c.warning}"
                  for c in cells if c.status == "unknown" and c.warning]
     warnings += [f"表{number}{_STATE_NOTE[state]}" for number, state in tables if state != COMPLETE]
-    return Report(
+    report = Report(
         body=short, body_full=full, year=year, title=title, format=fmt, source=source,
         sections=tuple(s for s in sections if s.heading or s.text), cells=tuple(cells), passages=tuple(passages),
         findings=tuple(check_report(short, year, cells)), warnings=tuple(dict.fromkeys(warnings)), tables=tables,
     )
+    if not short:
+        raise UnidentifiedReport(f"{message}，只有统计表的片段，与库中任何报告的数字都对不上；请提供完整的报告，"
+                                 "或在文件开头写明报告标题。", report)
+    return report
 
 
 _STATE_NOTE = {INCOMPLETE: "不完整：报告文本在表中截断，缺少的行不在本报告中", MISSING: "：报告文本里没有这张表（可能被截去，或是图片）"}

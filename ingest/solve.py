@@ -32,7 +32,7 @@ _MAX_NODES = 200_000
 
 def number_of(piece: str) -> float:
     """The value of one cell's text (sign, digits, decimals; a unit suffix ignored)."""
-    match = _NUMBER.match(piece)
+    match = _NUMBER.match(piece.lstrip("="))
     if not match:
         raise ValueError(piece)
     value = float(match[2])
@@ -42,10 +42,11 @@ def number_of(piece: str) -> float:
 def splits(tokens: Sequence[str], n: int, check: RowCheck | None = None, limit: int = 64) -> list[tuple[str, ...]] | None:
     """Up to ``limit`` ways to cut ``tokens`` into ``n`` cells that pass ``check``; None when there are more (or the
     search is too large to finish). A token of plain digits (an optional sign first) may be cut anywhere a number
-    may start; a decimal or a number with its unit is one cell."""
+    may start; a decimal, a number with its unit and a whole stated cell (``=12``) are one cell each."""
     found: list[tuple[str, ...]] = []
     nodes = 0
     cuttable = [bool(_DIGITS.match(t)) for t in tokens]
+    tokens = [t.lstrip("=") for t in tokens]
     # the most cells the tokens from i on can give: a digit per cell
     most = [0] * (len(tokens) + 1)
     for i in range(len(tokens) - 1, -1, -1):
@@ -88,6 +89,7 @@ def expand_repeats(tokens: Sequence[str], n: int, check: RowCheck | None = None,
                    limit: int = 64) -> list[tuple[str, ...]]:
     """Ways to read ``tokens`` as ``n`` cells where each token stands for a run of equal cells (at least one) and
     neighbouring tokens differ (a line equal to the one before was dropped)."""
+    tokens = [t.lstrip("=") for t in tokens]
     m = len(tokens)
     if not 0 < m <= n or any(a == b for a, b in zip(tokens, tokens[1:])):
         return []
@@ -126,6 +128,7 @@ def solve(rows: dict[str, tuple[str, ...]], n: int, check: RowCheck | None = Non
                 open_rows[key] = settled
     if open_rows:
         _by_columns(open_rows, solutions, equations, n, max_combinations)
+    _one_cell_short(rows, solutions, equations, n)
     for key, candidates in open_rows.items():
         if key not in solutions:
             shown = "；".join(" / ".join(c) for c in candidates[:4]) + ("；……" if len(candidates) > 4 else "")
@@ -137,9 +140,9 @@ def solve(rows: dict[str, tuple[str, ...]], n: int, check: RowCheck | None = Non
 def _settle(tokens: tuple[str, ...], n: int, check: RowCheck | None,
             collapsed: bool) -> RowSolution | list[tuple[str, ...]]:
     """One row on its own: settled, or the candidates that remain for the column rules."""
-    shown = " ".join(tokens)
+    shown = " ".join(t.lstrip("=") for t in tokens)
     if len(tokens) == n and all(_valid(t) for t in tokens):
-        return RowSolution(tuple(tokens), "separated")
+        return RowSolution(tuple(t.lstrip("=") for t in tokens), "separated")
     found = splits(tokens, n, limit=400)
     if found == [] and (merged := _merged(tokens)) != tokens:  # spaces that do not fall between cells
         found_merged = splits(merged, n, limit=400)
@@ -169,14 +172,16 @@ def _settle(tokens: tuple[str, ...], n: int, check: RowCheck | None,
 
 def _valid(token: str) -> bool:
     """One number as written: no leading zero (``01`` is two cells run together)."""
-    match = _NUMBER.match(token)
+    match = _NUMBER.match(token.lstrip("="))
+    if token.startswith("="):
+        return bool(match)  # a stated cell is read as written
     return bool(match) and not (len(match[2]) > 1 and match[2][0] == "0" and match[2][1] != ".")
 
 
 def _merged(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """Neighbouring plain digit tokens joined: white space that fell inside a run of cells."""
     out: list[str] = []
-    for token in tokens:
+    for token in tokens:  # (whole cells, marked =, are never joined)
         if out and out[-1].isdigit() and token.isdigit():
             out[-1] += token
         else:
@@ -186,6 +191,7 @@ def _merged(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 def _short_row(tokens: Sequence[str], n: int, check: RowCheck | None) -> RowSolution:
     """A row with too few numbers (blank cells dropped): its last number is the 总计 when the others add up to it."""
+    tokens = [t.lstrip("=") for t in tokens]
     shown = " ".join(tokens)
     try:
         values = [number_of(t) for t in tokens]
@@ -227,6 +233,32 @@ def _by_columns(open_rows: dict[str, list[tuple[str, ...]]], solutions: dict[str
         if len(readings) == 1:
             (cells,) = readings
             solutions[key] = RowSolution(cells, "columns", "数值连在一起，按表三的列勾稽关系唯一拆分为 " + " / ".join(cells))
+
+
+def _one_cell_short(rows: dict[str, tuple[str, ...]], solutions: dict[str, RowSolution],
+                    equations: Sequence[Equation], n: int) -> None:
+    """A row that printed one number fewer than it has cells (``0 00000``): where the column rules give every cell
+    of the row from the rows already read, and those cells, one left out, are exactly the digits printed, the row
+    is what the rules say."""
+    known = {k: [number_of(x) for x in s.cells] for k, s in solutions.items() if s.cells is not None}
+    for key, tokens in rows.items():
+        if key in known or not tokens or not all(t.isdigit() for t in tokens) or len(tokens) >= n - 1:
+            continue  # n-1 separate numbers: a cell left blank, not a number lost in a run
+        implied: list[float | None] = [None] * n
+        for left, right, column in equations:
+            if key not in left + right or implied[column] is not None:
+                continue
+            others_left = [k for k in left if k != key]
+            others_right = [k for k in right if k != key]
+            if all(k in known for k in others_left + others_right):
+                value = sum(known[k][column] for k in others_right) - sum(known[k][column] for k in others_left)
+                implied[column] = value if key in left else -value
+        if any(v is None or v < 0 or not float(v).is_integer() for v in implied):
+            continue
+        cells = [str(int(v)) for v in implied]
+        if any("".join(cells[:k] + cells[k + 1:]) == "".join(tokens) for k in range(n)):
+            solutions[key] = RowSolution(tuple(cells), "columns", f"本行只印出 {n - 1} 个数值（{' '.join(tokens)}），"
+                                         "按表三的列勾稽关系补全为 " + " / ".join(cells))
 
 
 def _most_consistent(keys: list[str], open_rows: dict[str, list[tuple[str, ...]]], fixed: dict[str, list[float]],

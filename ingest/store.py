@@ -13,12 +13,13 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sqlite_utils
 
 from .checks import check_across_years
+from .identity import MIN_EXCERPT_CELLS, canonical_name, stated_cells
 from .errors import NianbaoError
 from .model import Cell, Finding, Report
 from .tokenize import tokenize
@@ -98,6 +99,7 @@ class Store:
             "id": str, "sha256": str, "body": str, "body_full": str, "year": int, "title": str, "format": str,
             "source": str, "n_cells": int, "n_passages": int, "n_findings": int, "warnings": str, "ingested_at": float,
             "tables": str,  # JSON {"二": "complete" | "incomplete" | "missing", …}
+            "part": str,  # full | excerpt
         }, pk="id", if_not_exists=True)
         # A cell's id is its report and its keys: one clustered B-tree serves writes and reads by report and row.
         self.conn.execute(
@@ -117,8 +119,8 @@ class Store:
         db["findings"].create({
             "id": str, "report_id": str, "rule": str, "message": str, "cells": str,
         }, pk="id", foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
-        for table, columns in (("reports", ["body", "year"]), ("passages", ["report_id"]), ("passages", ["hash"]),
-                               ("findings", ["report_id"])):
+        for table, columns in (("reports", ["body", "year", "part"]), ("passages", ["report_id"]),
+                               ("passages", ["hash"]), ("findings", ["report_id"])):
             db[table].create_index(columns, if_not_exists=True, unique=(table == "reports"))
         # tokens: jieba tokens of the passage; tags: r<report id> and k<kind>, so filters run inside FTS5
         self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(tokens, tags, "
@@ -131,24 +133,26 @@ class Store:
         return self.conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha256,)).fetchone() is not None
 
     def write(self, report: Report, sha256: str) -> WriteResult:
-        """Store one parsed report in a single transaction (see the module docstring)."""
+        """Store one parsed report in a single transaction (see the module docstring). A body written with or
+        without its parent places (``ingest.identity``) is stored under one name."""
         report_id = content_hash(sha256, report.body, str(report.year))
         if self.has_file(sha256):
             return WriteResult("unchanged", report_id)
-        passage_rows = [(content_hash(p.text), p, " ".join(tokenize(f"{report.body}\n{p.section}\n{p.text}")))
-                        for p in report.passages]
         with self._savepoint():  # the whole report, or nothing
-            old = self.conn.execute("SELECT id, source FROM reports WHERE body = ? AND year = ?",
-                                    (report.body, report.year)).fetchone()
+            report = self._one_name(report)
+            passage_rows = [(content_hash(p.text), p, " ".join(tokenize(f"{report.body}\n{p.section}\n{p.text}")))
+                            for p in report.passages]
+            old = self.conn.execute("SELECT id, source FROM reports WHERE body = ? AND year = ? AND part = ?",
+                                    (report.body, report.year, report.part)).fetchone()
             if old:
                 self._delete(old[0])
             self.conn.execute(
                 "INSERT INTO reports (id, sha256, body, body_full, year, title, format, source, n_cells, n_passages,"
-                " n_findings, warnings, ingested_at, tables) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " n_findings, warnings, ingested_at, tables, part) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (report_id, sha256, report.body, report.body_full, report.year, report.title, report.format,
                  report.source, len(report.cells), len(report.passages), len(report.findings),
                  json.dumps(list(report.warnings), ensure_ascii=False), time.time(),
-                 json.dumps(dict(report.tables), ensure_ascii=False)))
+                 json.dumps(dict(report.tables), ensure_ascii=False), report.part))
             self.conn.executemany(
                 "INSERT INTO cells (report_id, tbl, row_key, row_label, col_key, col_label, value, unit, raw,"
                 " status, warning, how) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -172,6 +176,32 @@ class Store:
             self._insert_findings(report_id, report.findings)
             self._recheck_years(report.body, report.year)
         return WriteResult("replaced" if old else "added", report_id, old[1] if old else None)
+
+    def _one_name(self, report: Report) -> Report:
+        """The report under the name its body already has in the store, or the held reports renamed to the more
+        qualified name this report gives (洪泽区人民政府 → 淮安市洪泽区人民政府: the longer name is kept)."""
+        held = [(body, {y for (y,) in self.conn.execute("SELECT year FROM reports WHERE body = ?", (body,))})
+                for (body,) in self.conn.execute("SELECT DISTINCT body FROM reports WHERE body != ?", (report.body,))]
+        other = canonical_name(report.body, held, report.year)
+        if other is None:
+            return report
+        if len(other) >= len(report.body):
+            return replace(report, body=other)
+        self.conn.execute("UPDATE reports SET body = ? WHERE body = ?", (report.body, other))
+        return report
+
+    def identify(self, report: Report) -> tuple[str, int] | None:
+        """(body, year) of the held full report whose cells hold every non-zero number of ``report`` (an excerpt
+        naming neither), when exactly one does and the excerpt states at least MIN_EXCERPT_CELLS of them."""
+        stated = stated_cells(report.cells)
+        if len(stated) < MIN_EXCERPT_CELLS:
+            return None
+        clauses = " OR ".join("(tbl = ? AND row_key = ? AND col_key = ? AND value = ?)" for _ in stated)
+        rows = self.conn.execute(
+            f"SELECT r.body, r.year FROM cells c JOIN reports r ON r.id = c.report_id WHERE r.part = 'full'"
+            f" AND r.format = ? AND ({clauses}) GROUP BY r.id HAVING COUNT(*) = ?",
+            [report.format, *(x for cell in stated for x in cell), len(stated)]).fetchall()
+        return (rows[0][0], rows[0][1]) if len(rows) == 1 else None
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
@@ -231,7 +261,8 @@ class Store:
             self._insert_findings(ids[later], findings)
 
     def _report_id(self, body: str, year: int) -> str | None:
-        row = self.conn.execute("SELECT id FROM reports WHERE body = ? AND year = ?", (body, year)).fetchone()
+        row = self.conn.execute("SELECT id FROM reports WHERE body = ? AND year = ? ORDER BY part = 'excerpt'",
+                                (body, year)).fetchone()
         return row[0] if row else None
 
     # --- reading --------------------------------------------------------------------------------------------

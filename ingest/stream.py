@@ -7,7 +7,9 @@ into one normalised string in which
 
 - labels read as in :func:`ingest.template.normalize_label` (NFKC, full-width brackets, ``、`` as ``.``), with no
   white space inside or around words;
-- white space between two numbers survives as one space: a place where one cell may end and the next begin;
+- white space between two numbers survives as one space: a place where one cell may end and the next begin; a
+  table's own cell boundary (a tab between two cells of a row) survives as ``|``: there one cell ends for sure, and a
+  cell holds one number;
 - every character keeps the offset of the raw character it came from, so a cell's raw text is the source's own.
 
 :func:`value_run` reads the numbers written right after a label.
@@ -45,17 +47,20 @@ def fold(raw: str) -> Stream:
     out: list[str] = []
     origin: list[int] = []
     pending_space = -1  # offset of a white-space run not yet written
+    pending_tab = False
     for i, char in enumerate(raw):
         if char.isspace():
             if pending_space < 0:
                 pending_space = i
+                pending_tab = False
+            pending_tab = pending_tab or char == "\t"
             continue
         folded = unicodedata.normalize("NFKC", char) if not ("\u4e00" <= char <= "\u9fff") else char
         for piece in folded:
             piece = _FULLWIDTH.get(piece, piece)
             if pending_space >= 0:
                 if out and out[-1] in _NUMERIC and piece in _NUMERIC:
-                    out.append(" ")
+                    out.append("|" if pending_tab else " ")
                     origin.append(pending_space)
                 pending_space = -1
             out.append(piece)
@@ -75,7 +80,7 @@ def stream_of(blocks) -> Stream:
 
 
 # --- the numbers after a label ------------------------------------------------------------------------------
-_RUN = re.compile(r"(?:[0-9+\-.,]|(?<=[0-9]) (?=[0-9+\-])|万元|亿元|元|%)+")
+_RUN = re.compile(r"(?:[0-9+\-.,]|(?<=[0-9])[ |](?=[0-9+\-])|万元|亿元|元|%)+")
 _YEAR_AFTER = re.compile(r"((?:19|20)\d{2})$")
 
 
@@ -109,9 +114,11 @@ _THOUSANDS = re.compile(r"(?<!\d)(\d{1,3}(?:,\d{3})+)(?![\d,])")
 
 def tokens_of(run: str) -> list[str]:
     """A value run as tokens: white space separates; a sign starts a new token (``1-10`` is ``1`` and ``-10``);
-    ``1,356`` is one number; other commas separate."""
+    ``1,356`` is one number; other commas separate. In a row with stated cell boundaries (``|``) every token is one
+    whole cell, marked ``=`` (``ingest.solve`` never cuts it)."""
     run = _THOUSANDS.sub(lambda m: m[1].replace(",", ""), run)
+    whole = "|" in run
     tokens: list[str] = []
-    for chunk in re.split(r"[ ,]+", run):
-        tokens.extend(_TOKEN.findall(chunk))
+    for chunk in re.split(r"[ ,|]+", run):
+        tokens.extend(("=" + t if whole else t) for t in _TOKEN.findall(chunk))
     return tokens

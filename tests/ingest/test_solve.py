@@ -78,3 +78,29 @@ def test_a_source_that_does_not_add_up_takes_the_split_that_breaks_fewest_rules(
     equations = _flow() + [(("total",), ("disclosed", "partially_disclosed"), c) for c in range(7)]
     solved = solve(rows, 7, row_check_t3, equations)
     assert solved["total"].cells == ("19", "1", "0", "0", "0", "0", "19")
+
+
+def test_a_stated_cell_is_never_cut_and_a_blank_one_never_filled_in():
+    # a table row "18<tab>0<tab>0<tab><tab>0<tab>0<tab>18" lost its blank cell in the stream: six whole cells
+    tokens = ("=18", "=0", "=0", "=0", "=0", "=18")
+    assert splits(tokens, 7) == []
+    rows = {"new_received": tokens, "carried_over": ("0000000",), "total": ("180000018",), "carried_forward": ("0000000",)}
+    solved = solve(rows, 7, row_check_t3, _flow())
+    assert solved["new_received"].cells is None and solved["new_received"].total == "18"
+
+
+def test_a_run_one_number_short_is_completed_only_where_the_columns_give_every_cell():
+    rows = {"new_received": ("0", "00000"), "carried_over": ("0000000",), "total": ("0000000",),
+            "carried_forward": ("0000000",)}
+    solved = solve(rows, 7, row_check_t3, _flow())
+    assert solved["new_received"].cells == ("0",) * 7 and solved["new_received"].how == "columns"
+
+
+def test_stream_marks_a_tab_between_numbers_as_a_cell_boundary():
+    from ingest.stream import fold, tokens_of, value_run
+
+    stream = fold("本年新收\t18\t0\t\t0\t18\n上年结转 0 00000")
+    run = value_run(stream.text, stream.text.index("18"), len(stream.text))
+    assert tokens_of(run.text) == ["=18", "=0", "=0", "=18"]
+    second = value_run(stream.text, stream.text.index("上年结转") + 4, len(stream.text))
+    assert tokens_of(second.text) == ["0", "00000"]
