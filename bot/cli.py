@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from index.evaluate import judge, load_gold, summarize
+from index.evaluate import judge, load_gold, summarize, verdict
 from index.service import Answerer
 from ingest.config import load_config
 
@@ -60,11 +60,13 @@ def ask_main(argv: list[str]) -> int:
 
 
 def eval_main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot eval", formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     description="用评测文件检查回答：打印每道失败的题和各类题的准确率；有失败时退出码为 1。",
-                                     epilog=EVAL_EPILOG)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot eval", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EVAL_EPILOG,
+        description="用评测文件检查回答：打印每道失败的题，以及各类题答对、答错（给出了错误的数字）、拒答（该给数字而没给）"
+                    "和缺漏（缺少原文词句或出处）的题数。有答错时退出码为 1；--strict 时任何一道不通过都为 1。")
     parser.add_argument("--config", metavar="FILE", help="配置文件")
     parser.add_argument("--mode", choices=("hybrid", "bm25", "dense"), help="叙述类问题的检索方式（默认：可用时 hybrid）")
+    parser.add_argument("--strict", action="store_true", help="任何一道题不通过都以退出码 1 结束（默认只看答错）")
     parser.add_argument("gold", type=Path, help="评测文件（JSON Lines，见 tests/fixtures/gold/README.md）")
     args = parser.parse_args(argv)
     items = load_gold(args.gold)
@@ -75,16 +77,24 @@ def eval_main(argv: list[str]) -> int:
         for item in items:
             answer = service.answer(item.question, mode=args.mode)
             reasons = judge(item, answer)
-            results.append((item, reasons))
+            outcome = verdict(item, answer, reasons)
+            results.append((item, outcome))
             if reasons:
-                print(f"✗ {item.id} [{item.kind}] {item.question}\n    {'; '.join(reasons)}\n"
+                print(f"✗ {item.id} [{item.kind}] {_OUTCOME[outcome]} {item.question}\n    {'; '.join(reasons)}\n"
                       f"    回答：{answer.answer[:200]!r}")
     finally:
         service.close()
     elapsed = time.perf_counter() - started
     summary = summarize(results)
-    for kind, (ok, total) in sorted(summary.items()):
-        print(f"{kind:10s} {ok}/{total}  ({ok / total:.0%})")
-    passed = sum(ok for ok, _ in summary.values())
-    print(f"总计 {passed}/{len(items)} 通过，检索方式 {args.mode or service.mode}，用时 {elapsed:.2f} 秒。")
-    return 0 if passed == len(items) else 1
+    for kind, c in sorted(summary.items()):
+        print(f"{kind:10s} 答对 {c['right']}/{c['total']} ({c['right'] / c['total']:.0%})  答错 {c['wrong']}  "
+              f"拒答 {c['refused']}  缺漏 {c['missed']}")
+    right = sum(c["right"] for c in summary.values())
+    wrong = sum(c["wrong"] for c in summary.values())
+    refused = sum(c["refused"] for c in summary.values())
+    print(f"总计 {right}/{len(items)} 通过，答错 {wrong}，拒答 {refused}，检索方式 {args.mode or service.mode}，"
+          f"用时 {elapsed:.2f} 秒。")
+    return 1 if wrong or (args.strict and right < len(items)) else 0
+
+
+_OUTCOME = {"wrong": "答错", "refused": "拒答", "missed": "缺漏", "right": ""}

@@ -122,6 +122,9 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
         if query.difference and len(ordered) >= 2 and ordered[-1].unit == ordered[-2].unit:  # 比去年多多少
             value = ordered[-1].value - ordered[-2].value
             text += _difference(ordered[-1], ordered[-2], value, money)
+    elif operation == "list":  # no body named and no total asked: each body's number, no headline
+        text = W.AGG_LIST.format(year=year, scope=scope, label=label, parts=listed(good))
+        value = None
     else:
         if money and len({r.unit for r in good}) > 1:
             value = None

@@ -10,7 +10,7 @@ from ingest.errors import NianbaoError
 
 from .model import Answer
 
-__all__ = ["GoldItem", "load_gold", "judge"]
+__all__ = ["GoldItem", "load_gold", "judge", "verdict", "summarize"]
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,28 @@ def judge(item: GoldItem, answer: Answer) -> list[str]:
     return reasons
 
 
-def summarize(results: Iterable[tuple[GoldItem, list[str]]]) -> dict[str, tuple[int, int]]:
-    by_kind: dict[str, list[int]] = {}
-    for item, reasons in results:
-        counts = by_kind.setdefault(item.kind, [0, 0])
-        counts[0] += not reasons
-        counts[1] += 1
-    return {kind: (ok, total) for kind, (ok, total) in by_kind.items()}
+def verdict(item: GoldItem, answer: Answer, reasons: list[str]) -> str:
+    """right | wrong (a number given that is not the gold one, or any number where the reports hold none) |
+    refused (no number where one was expected; or a not-found answer to a text question) | missed (the answer
+    lacks a phrase or the right citation)."""
+    if not reasons:
+        return "right"
+    expected = item.expect.get("value")
+    if answer.value is not None and (item.kind == "none" or (expected is not None and not _same_number(answer.value,
+                                                                                                          expected))):
+        return "wrong"
+    if item.kind in ("numeric", "aggregate") and answer.value is None:
+        return "refused"
+    if item.kind == "narrative" and answer.kind == "none":
+        return "refused"
+    return "missed"
+
+
+def summarize(results: Iterable[tuple[GoldItem, str]]) -> dict[str, dict[str, int]]:
+    """Per kind: how many right, wrong, refused and missed (``verdict``), and the total."""
+    by_kind: dict[str, dict[str, int]] = {}
+    for item, outcome in results:
+        counts = by_kind.setdefault(item.kind, {"right": 0, "wrong": 0, "refused": 0, "missed": 0, "total": 0})
+        counts[outcome] += 1
+        counts["total"] += 1
+    return by_kind

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Gazetteer", "aliases_of"]
+__all__ = ["Gazetteer", "aliases_of", "same_sound"]
 
 _ABBREVIATIONS = (("发展和改革", "发改"), ("人力资源和社会保障", "人社"), ("住房和城乡建设", "住建"), ("科学技术委员会", "科委"),
                   ("人民政府", "政府"), ("生态环境", "环保"), ("市场监督管理", "市场监管"), ("自然资源和规划", "自然资源"))
@@ -68,8 +68,79 @@ def _place_stems(*names: str) -> set[str]:
     return stems
 
 
+_PLACE_RUN = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|省|市|州|盟|地区|县|区|旗)")
+_ZONE = re.compile(r"(?:综合实验|经济技术开发|高新技术产业开发|高新技术开发|高新|经济开发|开发|新|实验|片)区$")
+_GENERIC_CORE = {"人民政府", "政府", "管理局", "管委会", "管理委员会", "办事处", "街道办事处"}
+_CONNECTOR = re.compile(r"[和与及、]")
+
+
+def _places(name: str) -> tuple[list[str], str]:
+    """The places a name opens with, outermost first, and the rest: 淮安市洪泽区人民政府 -> [淮安市, 洪泽区], 人民政府;
+    平潭综合实验区公安局 -> [平潭综合实验区], 公安局."""
+    places: list[str] = []
+    rest = name
+    while (match := _PLACE_RUN.match(rest)) and len(rest) - match.end() >= 2 or (match and not places and
+                                                                                  rest == match[0]):
+        places.append(match[0])
+        rest = rest[match.end():]
+        if not rest:
+            break
+    return places, rest
+
+
+def _place_forms(place: str) -> set[str]:
+    """A place as people write it: 淮安市 / 淮安, 平潭综合实验区 / 平潭实验区 / 平潭, 洪泽区 / 洪泽."""
+    forms = {place}
+    stem = _LEVEL.sub("", place)
+    if len(stem) >= 2 and not _ZONE.search(place):
+        forms.add(stem)
+    if zone := _ZONE.search(place):
+        short = place[:zone.start()]
+        if len(short) >= 2:
+            forms |= {short, short + "区", short + "实验区" if "实验" in zone[0] else short}
+    return forms
+
+
+def _initials(core: str) -> str | None:
+    """The usual abbreviation of a bureau's name: the first character of its first words (民族与宗教事务局 -> 民宗局,
+    城市管理局 -> 城管局, 国有资产管理局 -> 国资局); None when the name is too short to abbreviate."""
+    match = re.match(r"^([\u4e00-\u9fff]+?)(局|委员会|委|办公室|厅|中心)$", core)
+    if not match or len(match[1]) < 4:
+        return None
+    chunks = [c for c in _CONNECTOR.split(match[1]) if c]
+    if len(chunks) >= 2:
+        letters = "".join(c[0] for c in chunks[:2])
+    else:
+        words = [match[1][i:i + 2] for i in range(0, len(match[1]), 2)]
+        letters = words[0][0] + words[1][0] if len(words) >= 2 else ""
+    return letters + ("委" if match[2] == "委员会" else match[2]) if len(letters) == 2 else None
+
+
+def _core_forms(core: str) -> set[str]:
+    """A body's name after its places, as people write it (see ``aliases_of``)."""
+    forms = {core}
+    for long, short in _ABBREVIATIONS:
+        for form in list(forms):
+            if long in form:
+                forms.add(form.replace(long, short))
+    if initials := _initials(core):
+        forms.add(initials)
+    if re.search(r"[\u4e00-\u9fff]{2}管理局$", core) and not core.startswith("管理"):
+        forms.add(core[:-3] + "局")  # 应急管理局 -> 应急局
+    if (match := re.match(r"^([\u4e00-\u9fff]{2,6}?)[和与及]([\u4e00-\u9fff]{2,8}?)(局|委员会|委)$", core)):
+        forms.add(match[1] + match[3])  # 自然资源与生态环境局 -> 自然资源局
+    for long, shorts in (("人民政府办公室", ("政府办公室", "政府办", "府办")), ("人民政府办公厅", ("政府办公厅", "府办")),
+                         ("管委会办公室", ("管委会办", "管委办")), ("市场监督管理局", ("市场监管局", "市监局"))):
+        if core.endswith(long):
+            forms |= {core[:-len(long)] + short for short in shorts}
+    return forms
+
+
 def aliases_of(body: str, body_full: str) -> set[str]:
-    """Names a user may write for a body; see the module docstring."""
+    """Names a user may write for a body; see the module docstring. Each name is split into its places and the rest
+    (``_places``); every way of writing the places (all, the inner ones only, none; each in full or short) goes with
+    every way of writing the rest (abbreviated: 发改局, 民宗局, 城管局, 应急局; a place's own government or office by
+    the place alone: 洪泽区, 苏平片区)."""
     names = {body, body_full}
     for long, short in _ABBREVIATIONS:  # both directions: 发展和改革局 <-> 发改局, 科委 <-> 科学技术委员会
         for name in list(names):
@@ -80,6 +151,18 @@ def aliases_of(body: str, body_full: str) -> set[str]:
     if local := _LOCAL.match(body):  # 临江市江北区东湖街道 -> 东湖街道 (dropped where two bodies share it)
         names.add(local["name"])
     for name in list(names):
+        places, core = _places(name)
+        if places:
+            cores = _core_forms(core) if core else set()
+            if not core or core in _GENERIC_CORE or any(core.endswith(g) and len(core) == len(g) for g in _GENERIC_CORE):
+                cores.add("")  # 洪泽区人民政府 -> 洪泽区; 苏平片区管理局 -> 苏平片区
+            for k in range(len(places)):
+                for prefix in _prefixes(places[k:]):
+                    for form in cores:
+                        if prefix + form != prefix or form == "" and k == len(places) - 1:
+                            names.add(prefix + form)
+            if core and len(core) >= 4 and core not in _GENERIC_CORE:
+                names.add(core)
         for suffix in _SUFFIXES:
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
                 stem = name[: -len(suffix)]
@@ -98,7 +181,18 @@ def aliases_of(body: str, body_full: str) -> set[str]:
             stem = _LEVEL.sub("", match[1])
             if len(stem) >= 2:
                 names.add(stem + rest)  # 沭阳县发改局 -> 沭阳发改局, 上海市科委 -> 上海科委
-    return {n for n in names if len(n) >= 2 and n not in _GENERIC}
+    return {n for n in names if len(n) >= 2 and n not in _GENERIC and not _PLACE_ONLY_GENERIC.fullmatch(n)}
+
+
+_PLACE_ONLY_GENERIC = re.compile(r"(?:省|市|县|区|州)?(?:人民政府|政府|管理局|管委会)")
+
+
+def _prefixes(places: list[str]) -> set[str]:
+    """Every way of writing a run of places: each in full or short, the outer ones optional after the first."""
+    out = {""}
+    for place in places:
+        out = {p + form for p in out for form in _place_forms(place)}
+    return out
 
 
 class Gazetteer:
@@ -174,28 +268,51 @@ class Gazetteer:
             return None
         return None if any(tail.endswith(own) for own in stems) else tail + level
 
-    def match_fuzzy(self, text: str, min_len: int = FUZZY_MIN_LEN) -> list[tuple[int, int, str]]:
-        """A body written with exactly one character different (沐阳/沭阳 in an OCR text).
+    def match_fuzzy(self, text: str, min_len: int = FUZZY_MIN_LEN, sound: bool = True,
+                    within: tuple[int, int] | None = None) -> list[tuple[int, int, str]]:
+        """A body written with exactly one character different: any character in a name of ``min_len`` characters
+        or more (沐阳/沭阳, an OCR slip), and with ``sound`` a character of the same sound in a name of three or more
+        (左家桩 for 左家庄, 桥头湖 for 桥头胡: what a pinyin keyboard slips into). ``within``: only windows that
+        overlap these offsets.
 
-        Only names of ``min_len`` characters or more: in a short name one character is half the name (西柳街道 is
-        not 东柳街道), so a short near-miss is offered as a suggestion, never answered.
+        A short name written with another sound is not taken (西柳街道 is not 东柳街道): the caller offers it as a
+        suggestion, never answers it.
         """
         if self._wildcards is None:
             self._wildcards = defaultdict(set)
             for alias, bodies in self.alias_to_bodies.items():
                 if len(alias) >= 3:
                     for i in range(len(alias)):
-                        self._wildcards[alias[:i] + "*" + alias[i + 1:]].update(bodies)
+                        self._wildcards[alias[:i] + "*" + alias[i + 1:]].update((body, alias[i]) for body in bodies)
         found = []
-        for length in range(min(self.max_len, len(text)), max(min_len, 3) - 1, -1):
+        for length in range(min(self.max_len, len(text)), 2, -1):
             for start in range(len(text) - length + 1):
+                if within and not (start < within[1] and start + length > within[0]):
+                    continue  # only a window over the words left unexplained
                 window = text[start:start + length]
                 for i in range(length):
-                    bodies = self._wildcards.get(window[:i] + "*" + window[i + 1:])
-                    if bodies and len(bodies) == 1 and not self._other_place(text, start, window, next(iter(bodies))):
-                        found.append((start, start + length, next(iter(bodies))))
+                    candidates = self._wildcards.get(window[:i] + "*" + window[i + 1:])
+                    if not candidates or len({body for body, _ in candidates}) != 1:
+                        continue
+                    body, char = next(iter(candidates))
+                    if not (length >= min_len or (sound and same_sound(char, window[i]))):
+                        continue
+                    if not self._other_place(text, start, window, body):
+                        found.append((start, start + length, body))
                         return found
         return found
+
+
+@lru_cache(maxsize=4096)
+def _sound(char: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0] if "\u4e00" <= char <= "\u9fff" else char
+
+
+def same_sound(a: str, b: str) -> bool:
+    """Two characters read alike, tones aside (庄/桩 zhuang, 胡/湖 hu): a slip of a pinyin keyboard."""
+    return a != b and _sound(a) == _sound(b) != ""
 
 
 _MENTION = re.compile(r"([\u4e00-\u9fff]{1,12})(委员会|办公厅|办公室|街道办事处|街道|人民政府|政府|局|委|镇|乡|县|区|市)")

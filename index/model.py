@@ -94,3 +94,10 @@ class Query:
     topic: str = ""  # what is asked: the question without its body names and years
     difference: bool = False  # 比去年多多少, A比B多几件: the difference of two readings is asked
     recent: int = 0  # 近两年: the newest N years held
+    # What the reader could not account for: words that change what is asked (重大项目, 转到下一年, 人数), so no
+    # table cell answers it. Empty when every word of the question is understood.
+    leftover: str = ""
+    measures: tuple[Measure, ...] = ()  # several measures asked at once (A和B): each, and their sum
+    defaulted: bool = False  # 申请 alone: read as 本年新收
+    asks_count: bool = False  # 多少, 几件, 数量: a number is asked for
+    english: bool = False  # written in English (or another Latin-script language)

@@ -122,9 +122,14 @@ def column_keys(query: Query, measure: Measure) -> tuple[tuple[str, ...], str]:
         column = query.column or "total"
         if column == "legal_persons":
             return LEGAL_PERSON_COLUMNS, _T3_LABELS[column]
+        if "+" in column:  # several applicant columns asked together: summed
+            keys = tuple(dict.fromkeys(k for part in column.split("+")
+                                       for k in (LEGAL_PERSON_COLUMNS if part == "legal_persons" else (part,))))
+            return keys, "、".join(_T3_LABELS[part] for part in column.split("+")) + "合计"
         return (column,), _T3_LABELS[column]
     if measure.table == "四":
-        column = next((key for pattern, key in _T4_WORDS if re.search(pattern, query.text)), "total")
+        column = query.column if query.column in _T4_LABELS else \
+            next((key for pattern, key in _T4_WORDS if re.search(pattern, query.text)), "total")
         return (column,), _T4_LABELS[column]
     return (measure.column or "", *_T2_EQUIVALENT.get(measure.column or "", ())), ""
 

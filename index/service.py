@@ -8,6 +8,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+from ingest.checks import fmt_number
 from ingest.config import Config
 from ingest.errors import IndexMismatchError
 from ingest.store import SCHEMA_VERSION
@@ -101,18 +102,34 @@ class Answerer:
         query = parse_question(question, self.gazetteer)
         warnings = [W.TRUNCATED.format(n=MAX_QUESTION_CHARS)] if len(question) > MAX_QUESTION_CHARS else []
         warnings += [W.FUZZY.format(body=body) for body in query.fuzzy]
+        if query.english:
+            return Answer(question, "none", W.ENGLISH, warnings=tuple(warnings))
         if not query.in_scope:
             return Answer(question, "none", W.OUT_OF_SCOPE, warnings=tuple(warnings))
         if query.unknown_body:
             known = "、".join(sorted(self.gazetteer.bodies)[:12]) + ("等" if len(self.gazetteer.bodies) > 12 else "")
             missing = W.NO_BODY.format(body=query.unknown_body, known=known)
             missing += "".join(W.SUGGEST.format(body=body) for body in query.suggestions)
-            if not query.bodies:
-                return Answer(question, "none", missing, warnings=tuple(warnings))
+            if not query.bodies or query.operation in ("value", "sum"):  # never answered as another body, nor summed
+                return Answer(question, "none", missing, warnings=tuple(warnings))  # without it
             warnings.append(missing)
         if query.measure is not None:
             return self._numeric(question, query, tables, warnings)
+        if query.measures:  # measures of different tables asked together: each, and their sum
+            return self._several(question, query, tables, warnings)
         return self._narrative(question, query, tables, warnings, mode or self.mode)
+
+    def _several(self, question: str, query: Query, tables: Tables, warnings: list[str]) -> Answer:
+        answers = [self._numeric(question, replace(query, measure=m, measures=()), tables, []) for m in query.measures]
+        joined = _joined(question, answers, warnings)
+        values = [a.value for a in answers]
+        units = {a.unit for a in answers}
+        if all(v is not None for v in values) and len(units) == 1 and all(a.kind == "numeric" for a in answers):
+            total = sum(values)
+            text = joined.answer + "\n" + W.SEVERAL_SUM.format(value=fmt_number(total), unit=units.pop() or "")
+            return replace(joined, kind="numeric", answer=text, value=total, unit=answers[0].unit,
+                           org=answers[0].org, year=answers[0].year)
+        return joined
 
     def _report_for(self, tables: Tables, body: str, query: Query, warnings: list[str]) -> ReportRef | Answer:
         reports = tables.reports_of(body)
@@ -128,10 +145,12 @@ class Answerer:
         return reports[-1]
 
     def _numeric(self, question: str, query: Query, tables: Tables, warnings: list[str]) -> Answer:
+        if len(query.bodies) > 1 and query.operation == "sum":
+            return self._over_bodies(question, query, tables, warnings, "sum")
         if len(query.bodies) > 1 and (query.operation == "trend" or len(query.years) > 1):  # A和B历年: each body
             answers = [self._numeric(question, replace(query, bodies=(body,)), tables, []) for body in query.bodies]
             return _joined(question, answers, warnings)
-        if query.bodies and (query.operation == "trend" or len(query.years) > 1):
+        if query.bodies and (query.operation in ("trend", "sum") or len(query.years) > 1):
             body = query.bodies[0]
             held = tables.reports_of(body)
             reports = [r for r in held if not query.years or r.year in query.years][-query.recent or None:]
@@ -143,7 +162,10 @@ class Answerer:
                 warnings += [W.NO_YEAR.format(body=body, year=y, years=years) for y in missing]
                 if not reports:
                     return Answer(question, "none", warnings.pop(), org=body, warnings=tuple(warnings))
-            return aggregate_answer(question, _with(query, "trend"), tables, reports, warnings)
+            if query.operation == "sum" and len(query.bodies) > 1:  # A和B加起来: the named bodies' year, summed
+                return self._over_bodies(question, query, tables, warnings, "sum")
+            return aggregate_answer(question, _with(query, "sum" if query.operation == "sum" else "trend"), tables,
+                                    reports, warnings)
         if len(query.bodies) > 1:
             reports = []
             for body in query.bodies:
@@ -172,11 +194,12 @@ class Answerer:
             value = reading.value if reading.status == "ok" else None
             return Answer(question, "numeric", text, value, reading.unit if value is not None else None, report.body,
                           report.year, tuple(citations), tuple(warnings + notes))
-        operation = query.operation if query.operation in ("sum", "max", "min", "rank", "rank_min", "nth", "nth_min") else "sum"
+        operation = query.operation if query.operation in ("sum", "max", "min", "rank", "rank_min", "nth", "nth_min") else "list"
         if len(query.years) > 1 or query.operation == "trend":  # 各街道历年, 2019年和2020年各街道: year by year
             years = query.years or tables.years(query.scope)[-query.recent or None:]
             if query.recent > len(years):
                 warnings.append(W.FEWER_YEARS.format(scope=query.scope or "机关", n=query.recent, held=len(years)))
+            operation = "sum" if operation == "list" and query.operation == "trend" else operation
             answers = [aggregate_answer(question, _with(query, operation), tables, tables.reports_in(y, query.scope),
                                         [], y) for y in years]
             return _joined(question, answers, warnings)
@@ -189,7 +212,23 @@ class Answerer:
             text = W.AGG_NOTHING_HELD.format(year=year, scope=query.scope or "机关", years=held) if held else \
                 W.AGG_NO_SCOPE.format(scope=query.scope or "机关")
             return Answer(question, "none", text, warnings=tuple(warnings))
+        if operation == "list" and len(reports) == 1:  # one report that year: the question can only be about it
+            return self._numeric(question, replace(query, bodies=(reports[0].body,), years=(year,)), tables, warnings)
         return aggregate_answer(question, _with(query, operation), tables, reports, warnings, year)
+
+    def _over_bodies(self, question: str, query: Query, tables: Tables, warnings: list[str],
+                     operation: str) -> Answer:
+        """The named bodies' reports of the year asked, and an operation over them (a sum: 东柳和桥头胡加起来)."""
+        reports = []
+        for body in query.bodies:
+            held = tables.reports_of(body)
+            found = [r for r in held if not query.years or r.year in query.years]
+            if not found:
+                years = "、".join(f"{r.year}年" for r in held) or "无"
+                return Answer(question, "none", W.NO_YEAR.format(body=body, year="、".join(map(str, query.years)),
+                                                                  years=years), warnings=tuple(warnings))
+            reports += found if query.years else found[-1:]
+        return aggregate_answer(question, _with(query, operation), tables, reports, warnings)
 
     def _stated_in_text(self, question: str, query: Query, report: ReportRef) -> tuple[str, Hit] | None:
         """A sentence of the report's text that states a number about what is asked, with its passage."""
@@ -219,6 +258,10 @@ class Answerer:
             scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"
             return Answer(question, "none", W.NOTHING_FOUND.format(scope=scope), warnings=tuple(warnings))
         stated = number_sentence(query, hits) if asks_count(question) else None
+        if query.leftover and stated is None and not any(h.favoured for h in hits) and not _mentioned(query.leftover, hits):
+            scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"  # 书记是谁: the reports do not say
+            return Answer(question, "none", W.NOT_WRITTEN.format(scope=scope, topic=query.leftover),
+                          warnings=tuple(warnings))
         if query.bodies and query.measure is None and asks_count(question) and stated is None \
                 and not mentions_asked(query, hits):
             scope = "、".join(f"{r.body}{r.year}年" for r in reports)  # "员工人数是多少": no table row, no sentence
@@ -234,6 +277,15 @@ def _joined(question: str, answers: list[Answer], warnings: list[str]) -> Answer
     return Answer(question, "aggregate", "\n".join(a.answer for a in answers), None, None, None, None,
                   tuple(c for a in answers for c in a.citations)[:MAX_CITED],
                   tuple(warnings + [w for a in answers for w in a.warnings]))
+
+
+def _mentioned(words: str, hits) -> bool:
+    """Whether any word of ``words`` (jieba's, two characters or more) is in the passages found."""
+    from ingest.tokenize import tokenize
+
+    tokens = [t for t in tokenize(words) if len(t) >= 2]
+    text = "".join(re.sub(r"\s+", "", h.section + h.text) for h in hits[:10])
+    return not tokens or any(t in text for t in tokens)
 
 
 def _topic_words(query: Query) -> str:

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from index.evaluate import GoldItem, judge, load_gold, summarize
+from index.evaluate import GoldItem, judge, load_gold, summarize, verdict
 from index.model import Answer, Citation
 from ingest.errors import NianbaoError
 from tests.conftest import GOLD
@@ -65,9 +65,23 @@ def test_judge_fails_with_a_reason(item, answer, reason):
     assert any(reason in r for r in reasons), reasons
 
 
-def test_summarize_counts_passes_per_kind():
-    results = [(NUMERIC, []), (NUMERIC, ["value"]), (NONE, []), (NARRATIVE, ["answer lacks"])]
-    assert summarize(results) == {"numeric": (1, 2), "none": (1, 1), "narrative": (0, 1)}
+def test_summarize_counts_right_wrong_refused_and_missed_per_kind():
+    results = [(NUMERIC, "right"), (NUMERIC, "wrong"), (NUMERIC, "refused"), (NONE, "right"), (NARRATIVE, "missed")]
+    summary = summarize(results)
+    assert summary["numeric"] == {"right": 1, "wrong": 1, "refused": 1, "missed": 0, "total": 3}
+    assert summary["none"]["right"] == 1 and summary["narrative"]["missed"] == 1
+
+
+@pytest.mark.parametrize("item, answer, outcome", [
+    (NUMERIC, Answer(NUMERIC.question, "numeric", "17 件", 17.0, "件", "桥头胡街道", 2020), "wrong"),
+    (NUMERIC, Answer(NUMERIC.question, "numeric", "无法确定", None, None, "桥头胡街道", 2020), "refused"),
+    (NONE, Answer(NONE.question, "numeric", "18 件", 18.0, "件", "桥头胡街道", 2020), "wrong"),
+    (NARRATIVE, Answer(NARRATIVE.question, "none", "没有写到"), "refused"),
+    (NARRATIVE, Answer(NARRATIVE.question, "narrative", "一是…", citations=(cite("王家街道", 2019),)), "missed"),
+], ids=["a number not the gold one", "no number where one is due", "a number where there is none",
+        "a text question not answered", "a phrase missing"])
+def test_verdict_tells_a_wrong_number_from_a_refusal(item, answer, outcome):
+    assert verdict(item, answer, judge(item, answer)) == outcome
 
 
 def test_load_gold_reads_the_seed_file():
@@ -131,7 +145,7 @@ def test_bot_eval_on_the_seed_questions(store_config, capsys):
     out = capsys.readouterr().out
     kinds = Counter(item.kind for item in load_gold(GOLD))
     for kind, total in kinds.items():
-        assert re.search(rf"^{kind}\s+{total}/{total}\s", out, re.M), out
+        assert re.search(rf"^{kind}\s+答对 {total}/{total} .*答错 0\s+拒答 0", out, re.M), out
     assert f"总计 {sum(kinds.values())}/{sum(kinds.values())} 通过" in out
     assert "✗" not in out
 
@@ -143,7 +157,20 @@ def test_bot_eval_reports_a_failing_item(store_config, tmp_path, capsys):
              "expect": {"value": 17}}
     path = tmp_path / "wrong.jsonl"
     path.write_text(GOOD_LINE + "\n" + json.dumps(wrong, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert eval_main(["--config", str(store_config), str(path)]) == 1
+    assert eval_main(["--config", str(store_config), str(path)]) == 1  # a wrong number: exit 1
     out = capsys.readouterr().out
-    assert "✗ W1" in out
-    assert re.search(r"^numeric\s+1/2\s", out, re.M), out
+    assert "✗ W1 [numeric] 答错" in out
+    assert re.search(r"^numeric\s+答对 1/2 .*答错 1\s+拒答 0", out, re.M), out
+    assert "答错 1，拒答 0" in out
+
+
+def test_bot_eval_exits_zero_on_refusals_unless_strict(store_config, tmp_path, capsys):
+    from bot.cli import eval_main
+
+    refused = {"id": "R1", "question": "桥头胡2020年的员工人数是多少", "kind": "numeric", "org": "桥头胡街道",
+               "year": 2020, "expect": {"value": 30}}
+    path = tmp_path / "refused.jsonl"
+    path.write_text(json.dumps(refused, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert eval_main(["--config", str(store_config), str(path)]) == 0
+    assert "拒答 1" in capsys.readouterr().out
+    assert eval_main(["--config", str(store_config), "--strict", str(path)]) == 1
