@@ -72,6 +72,8 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
         warnings.append("各报告的金额单位不同（" + "、".join(sorted({r.unit or W.UNIT_UNSTATED for r in good})) + "），未相加；"
                         "比较时按万元折算。")
     scope = f"各{query.scope}" if query.scope else "各机关"
+    if query.place:
+        scope = f"{query.place}{scope}"
     fmt = lambda r: f"{r.report.body} {shown(r.value, r.unit, money)}"  # noqa: E731
 
     def listed(rows: list[Reading], numbered: bool = False) -> str:

@@ -70,7 +70,8 @@ def judge(item: GoldItem, answer: Answer) -> list[str]:
         if item.org and item.org not in cited:
             reasons.append(f"no citation of {item.org} (cited: {sorted(cited)})")
     elif item.kind == "none":
-        if answer.kind != "none" or answer.value is not None:
+        # a not-found answer, or a table answer that says its cell gives no number (blank, unknown): no value
+        if answer.value is not None or answer.kind == "narrative":
             reasons.append(f"expected a not-found answer, got kind={answer.kind} value={answer.value!r}")
     return reasons
 

@@ -58,18 +58,22 @@ def _dictionary() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _place_stems(*names: str) -> set[str]:
-    """The places that open a body's names, without their level: 上海 for 上海市科委, 沭阳 for 沭阳县发改局."""
+    """The places that open a body's names, without their level: 上海 for 上海市科委, 沭阳 for 沭阳县发改局, 重庆 and
+    渝北 for 重庆市渝北区人民政府王家街道办事处."""
     stems = set()
     for name in names:
         if match := _PLACE.match(name):
             stem = _LEVEL.sub("", match[1])
             if len(stem) >= 2:
                 stems.add(stem)
+        for place in _places(name)[0]:
+            stems |= {form for form in _place_forms(place) if len(form) >= 2 and not _LEVEL.search(form)}
     return stems
 
 
 _PLACE_RUN = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|省|市|州|盟|地区|县|区|旗)")
 _ZONE = re.compile(r"(?:综合实验|经济技术开发|高新技术产业开发|高新技术开发|高新|经济开发|开发|新|实验|片)区$")
+_NOT_PLACES = {"城市", "都市", "门市", "超市", "集市", "城区", "社区", "园区", "景区", "小区", "辖区", "片区", "地区"}
 _GENERIC_CORE = {"人民政府", "政府", "管理局", "管委会", "管理委员会", "办事处", "街道办事处"}
 _CONNECTOR = re.compile(r"[和与及、]")
 
@@ -81,6 +85,8 @@ def _places(name: str) -> tuple[list[str], str]:
     rest = name
     while (match := _PLACE_RUN.match(rest)) and len(rest) - match.end() >= 2 or (match and not places and
                                                                                   rest == match[0]):
+        if match[0] in _NOT_PLACES or rest[match.end():].startswith("场"):
+            break  # 城市管理局, 市场监督管理局: words that end in a level character, not places
         places.append(match[0])
         rest = rest[match.end():]
         if not rest:
@@ -159,10 +165,12 @@ def aliases_of(body: str, body_full: str) -> set[str]:
             for k in range(len(places)):
                 for prefix in _prefixes(places[k:]):
                     for form in cores:
-                        if prefix + form != prefix or form == "" and k == len(places) - 1:
+                        if form or "" in cores:
                             names.add(prefix + form)
             if core and len(core) >= 4 and core not in _GENERIC_CORE:
                 names.add(core)
+            names |= {form for form in cores if len(form) >= 5}  # 自然资源局, 市场监管局 (a place written before
+            # them elsewhere in the question, or none: the place of the body they stand beside)
         for suffix in _SUFFIXES:
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
                 stem = name[: -len(suffix)]
@@ -201,12 +209,19 @@ class Gazetteer:
         self.alias_to_bodies: dict[str, set[str]] = defaultdict(set)
         self.bodies: set[str] = set()
         self.places: dict[str, set[str]] = defaultdict(set)  # body -> its place stems
-        for body, full in bodies:
+        bodies_list = list(bodies)
+        for body, full in bodies_list:
             self.bodies.add(body)
             self.places[body] |= _place_stems(body, full)
             for alias in aliases_of(body, full):
                 self.alias_to_bodies[alias].add(body)
         self.max_len = max((len(a) for a in self.alias_to_bodies), default=0)
+        # a body that is a place's own (平潭综合实验区, 淮安市人民政府): the ways of writing its place alone
+        self.place_forms: dict[str, set[str]] = {}
+        for body, full in bodies_list:
+            places, core = _places(body)
+            if places and (not core or core in _GENERIC_CORE):
+                self.place_forms.setdefault(body, set()).update(*(_prefixes(places[k:]) for k in range(len(places))))
         self._held_places = {stem for stems in self.places.values() for stem in stems}
         self._wildcards: dict[str, set[str]] | None = None
 

@@ -101,3 +101,4 @@ class Query:
     defaulted: bool = False  # 申请 alone: read as 本年新收
     asks_count: bool = False  # 多少, 几件, 数量: a number is asked for
     english: bool = False  # written in English (or another Latin-script language)
+    place: str | None = None  # the bodies of a place are asked about (平潭各单位): the place's own body name

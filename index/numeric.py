@@ -64,17 +64,17 @@ class Tables:
     def reports_of(self, body: str) -> list[ReportRef]:
         return self._refs("body = ?", (body,))
 
-    def reports_in(self, year: int, scope: str | None = None) -> list[ReportRef]:
-        clause, args = _scope_clause(scope)
+    def reports_in(self, year: int, scope: str | None = None, place: str | None = None) -> list[ReportRef]:
+        clause, args = _scope_clause(scope, place)
         return self._refs(f"year = ? AND {clause}", (year, *args))
 
-    def latest_year(self, scope: str | None = None) -> int | None:
-        years = self.years(scope)
+    def latest_year(self, scope: str | None = None, place: str | None = None) -> int | None:
+        years = self.years(scope, place)
         return years[-1] if years else None
 
-    def years(self, scope: str | None = None) -> list[int]:
-        """The years held (of the bodies in scope: 街道 / 镇 / 乡), oldest first."""
-        clause, args = _scope_clause(scope)
+    def years(self, scope: str | None = None, place: str | None = None) -> list[int]:
+        """The years held (of the bodies in scope: 街道 / 镇 / 乡 / 片区 / 局, of a place), oldest first."""
+        clause, args = _scope_clause(scope, place)
         return [year for (year,) in self.conn.execute(f"SELECT DISTINCT year FROM reports WHERE {clause}"
                                                       " ORDER BY year", args)]
 
@@ -107,13 +107,19 @@ class Tables:
         return [(message, tuple(json.loads(cells))) for message, cells in rows]
 
 
-def _scope_clause(scope: str | None) -> tuple[str, tuple[str, ...]]:
-    """SQL over reports for a kind of body: 街道 / 镇 / 乡, 乡镇 for both of the last two, None for all."""
-    if not scope:
-        return "1", ()
-    kinds = ("镇", "乡") if scope == "乡镇" else (scope,)
-    clause = " OR ".join("body LIKE ? OR body_full LIKE ?" for _ in kinds)
-    return f"({clause})", tuple(arg for kind in kinds for arg in (f"%{kind}", f"%{kind}办事处"))
+def _scope_clause(scope: str | None, place: str | None = None) -> tuple[str, tuple[str, ...]]:
+    """SQL over reports for a kind of body (街道 / 镇 / 乡, 乡镇 for both of the last two, 片区, 局; None for all)
+    and a place (the bodies of 平潭综合实验区: their names start with it; the place's own report is not one of
+    them)."""
+    clauses, args = [], []
+    if scope:
+        kinds = ("镇", "乡") if scope == "乡镇" else (scope,)
+        clauses.append("(" + " OR ".join("body LIKE ? OR body_full LIKE ? OR body LIKE ?" for _ in kinds) + ")")
+        args += [arg for kind in kinds for arg in (f"%{kind}", f"%{kind}办事处", f"%{kind}管理局")]
+    if place:
+        clauses.append("(body LIKE ? AND body != ?)")
+        args += [f"{place}%", place]
+    return (" AND ".join(clauses) or "1"), tuple(args)
 
 
 def column_keys(query: Query, measure: Measure) -> tuple[tuple[str, ...], str]:

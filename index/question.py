@@ -116,7 +116,7 @@ def _section(text: str) -> str | None:
 _SCOPE = re.compile(r"(?P<scope>(?<!城)乡镇|街道|(?<![乡城村])镇(?![乡街])|(?<![城])乡(?![镇村]))")
 _SCOPE_NAMED = re.compile(r"(?:各|哪个|哪些|所有|全部|每个)(?P<scope>乡镇|街道|镇(?![乡街])|乡(?![镇村]))")  # text
 _RECENT = re.compile(r"近([两二三四五六七八九十]|\d+)年")
-_LAST_YEAR = re.compile(r"(?:比|较|与|和|跟)(?:去年|上一?年)(?:相比|比)?|同比")
+_LAST_YEAR = re.compile(r"(?:比|较|与|和|跟)(?:去年|上一?年)(?!度?结转|遗留|转来|的)(?:相比|比)?|同比")
 _DIFFERENCE = re.compile(r"多多少|多了多少|少多少|少了多少|多[几收]|少[几收]|增长|增加|减少|下降|差多少|相差|差距|同比|比去年|比上一?年")
 _YEAR_WORDS = re.compile(r"(?:[〇○零一二三四五六七八九]{4}|(?:19|20)?\d{2})年度?")
 
@@ -131,18 +131,19 @@ _UNDERSTOOD = tuple(re.compile(p) for p in (
     rf"倒数第(?:{_NUM})(?:名|位|个)?|第(?:{_NUM})(?:多|少|名|高|低|大|小)",
     r"最多|最高|最大|最少|最低|最小|更多|更少|更高|更低",
     r"(?:哪个|哪家|哪一个|哪些|各|所有|全部|每个|(?<![上下前后第这那去今明本])[一二两三四五六七八九十\d]+个)"
-    r"(?:单位|机关|部门|街道办事处|街道办|街道|镇|乡|局|片区|区|县|委)?",
+    r"(?:单位|机关|部门|街道办事处|街道办|街道|镇|乡|局|片区管理局|片区|区|县|委)?",
     r"谁",
     r"历年|变化|趋势|逐年|每年|各年|近几年|这几年|这两年|近(?:[两二三四五六七八九十]|\d+)年",
-    r"(?:比|较|与|和|跟)(?:去年|上一?年)(?:相比|比)?|对比|比较|相比|相较|比|较|同比",
+    r"(?:比|较|与|和|跟)(?:去年|上一?年)(?!度?结转|遗留|转来|的)(?:相比|比)?|对比|比较|相比|相较|比|较|同比",
+    r"最近一年|最新一年|最近一期|最近|最新|目前|现在",
     r"多多少|多了多少|少多少|少了多少|差多少|相差|增长|下降",
     r"(?<![上下前后第这那去今明本])[一二两三四五六七八九十\d]+(?:个|家|项|年)(?=[\u4e00-\u9fff，,、。？?]|$)",
-    r"(?<!城)乡镇|街道办事处|街道办|办事处|街道|镇|乡|片区",
+    r"(?<!城)乡镇|街道办事处|街道办|办事处|街道|镇|乡|片区管理局|片区",
     r"[（(][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.]|\d{1,2}[.、]",
 ))
-_TEXT_WORDS = re.compile(
-    r"改进|措施|整改|怎样改|如何改|下一步|打算|计划|准备|问题|不足|短板|差距|困难|公众号|微博|新媒体|渠道|平台|网站|抖音|"
-    r"视频号|载体|电话|联系|地址|邮编|传真|处理费|怎么|怎样|如何|什么|哪些|为什么|是否|有没有")
+# The words that ask about text (怎么, 哪些, 是否): understood. The topics of text (措施, 公众号, 处理费) are not
+# words of any table: they stay left over, so no cell answers a question about them.
+_TEXT_WORDS = re.compile(r"怎么|怎样|如何|什么|哪些|为什么|是否|有没有|哪几方面|哪几")
 _NARRATIVE = re.compile(r"哪些|什么|怎么|怎样|如何|为什么|为何|介绍|说明|描述|简述|概述|内容|做法|举措|经验|亮点|成效")
 _CONNECTORS = re.compile(r"^[和与及跟同、,，;；+]|以及|还有|加上|^加$|分别")
 _LATIN = re.compile(r"[A-Za-z]{3,}")
@@ -178,13 +179,16 @@ def _covered(text: str) -> tuple[list[_Term], list[bool]]:
 
 
 def _joined(text: str, first: _Term, second: _Term, terms: list[_Term]) -> bool:
-    """Two measures asked together: only connectors and fillers stand between them (复议和诉讼, 予以公开及部分公开,
-    行政复议行政诉讼)."""
+    """Two measures asked together: a connector and fillers only stand between them (复议和诉讼, 予以公开及部分公开),
+    or two groups of table 四 are written side by side (行政复议行政诉讼)."""
     between = [t for t in terms if first.end <= t.start and t.end <= second.start]
     gap = text[first.end:second.start]
     if any(t.sense("filler") is None for t in between):
         return False
-    return not gap or bool(_CONNECTORS.search(gap)) or all(t.sense("filler") for t in between)
+    if _CONNECTORS.search(gap) or re.search(r"[和与及跟、]|以及|还有|加上|加(?![强快大])", gap):
+        return True
+    both = [t.sense("row") for t in (first, second)]
+    return not gap.strip("的") and all(s is not None and s.table == "四" for s in both)
 
 
 def _connected(text: str, a: _Term, b: _Term) -> bool:
@@ -260,14 +264,15 @@ def _measures(text: str, terms: list[_Term], stated_change: bool) -> _Reading:
     for t in t2rows:
         row = t.sense("t2row")
         named_columns = sorted(t2columns, key=lambda c: c.word.startswith("主动公开"))  # the table's own title last
-        key = next((sense.key for c in named_columns for sense in c.all("t2column") if _t2_has(row.key, sense.key)),
-                   None)
+        wanted = [sense.key for c in named_columns for sense in c.all("t2column") if _t2_has(row.key, sense.key)]
+        key = "change" if stated_change and "change" in wanted else next(iter(wanted), None)
         if stated_change and _t2_has(row.key, "change") and key is None:
             key = "change"
         named = key is not None
         key = key or _T2_DEFAULT.get(row.key, "decisions")
         used_columns |= {id(c) for c in t2columns if any(sense.key == key for sense in c.all("t2column"))
-                         or c.sense("t2row") is not None or c.word.startswith("主动公开")}
+                         or c.sense("t2row") is not None or c.word.startswith("主动公开")
+                         or key in ("change", "previous_items") and "项目" in c.word}  # 项目比上一年多了多少
         label = f"{row.label}（{_T2_COLUMN_LABELS[key]}）" if named or stated_change else row.label
         if measures and not _joined(text, (chosen or t2rows)[-1], t, terms) and measures[-1].table != "二":
             unexplained.append(t)
@@ -327,7 +332,7 @@ _SUFFIX = re.compile(r"(?:街道办事处|街道办|街道|办事处|人民政�
 
 
 def _name_like(text: str, start: int, end: int, matches: list[tuple[int, int, str]],
-               fillers: set[int] = frozenset()) -> tuple[int, int] | None:
+               fillers: set[int] = frozenset(), places: list[tuple[int, int, bool]] = ()) -> tuple[int, int] | None:
     """The span of a body name around a run of unexplained words, when the run reads as one: it ends with a body's
     suffix or one follows it (朝阳门|街道, 教育|局), or it is written against a matched name (柴桥|街到); else None.
     Filler characters just before the run belong to the name (八|里|庄街道)."""
@@ -337,11 +342,29 @@ def _name_like(text: str, start: int, end: int, matches: list[tuple[int, int, st
     after = _SUFFIX.match(text, end)
     own = re.search(_SUFFIX.pattern + "$", text[start:end])
     touching = any(e == start or s == end for s, e, _ in matches)
+    if (after or own) and any(e == start for s, e, _ in matches) and not any(e == start and gazetteer_place
+                                                                              for s, e, gazetteer_place in places):
+        return None  # 王家街道|党政办: an office of the body named, not another body
     if not (after or own or touching) or (end - start < 2 and not touching) \
             or (own and end - start - len(own[0]) < 2 and not touching):
         return None  # 政府 alone, 社区: not a name
     first = min([start] + [s for s, e, _ in matches if e == start])
     return first, after.end() if after else end
+
+
+def _place_of_next(text: str, start: int, end: int, matches, gazetteer: Gazetteer):
+    """A run of words that is the place of the body named right after it (渝北区|王家街道): the widened match, and
+    the match it replaces; else None."""
+    place = _SUFFIX.match(text, end) if text[end:end + 1] in "区县市" else None
+    stop = place.end() if place else end
+    following = next((m for m in matches if m[0] == stop), None)
+    if following is None:
+        return None
+    written = text[start:stop]
+    stems = gazetteer.places.get(following[2], set())
+    if re.sub(r"[省市县区]$", "", written) in stems:
+        return (start, following[1], following[2]), following
+    return None
 
 
 def _leftover(text: str, runs: list[tuple[int, int]]) -> str:
@@ -371,8 +394,16 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     while (pending := [r for r in runs if r not in seen]):  # unexplained words: a slip of a held name, another
         start, end = pending[0]                               # body's name, or not a name at all
         seen.add((start, end))
+        if (before := _place_of_next(text, start, end, matches, gazetteer)) is not None:
+            matches = [m for m in matches if m is not before[1]] + [before[0]]  # 渝北区|王家街道: the body's place
+            masked = _mask(text, matches)
+            terms, taken = _covered(masked)
+            reading = _measures(masked, terms, False)
+            runs = _runs(masked, taken, reading.unexplained)
+            continue
         span = _name_like(text, start, end, matches, {i for t in terms if t.sense("filler") for i in range(t.start, t.end)}
-                          | {i for r in runs for i in range(*r)})
+                          | {i for r in runs for i in range(*r)},
+                          [(s, e, text[s:e] in gazetteer.place_forms.get(b, ())) for s, e, b in matches])
         repaired = [m for m in gazetteer.match_fuzzy(text, within=span or (start, end)) if m[2] not in fuzzy]
         if span is None and not repaired:
             continue
@@ -394,6 +425,9 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
         terms, taken = _covered(masked)
         reading = _measures(masked, terms, False)
         runs = _runs(masked, taken, reading.unexplained)
+    matches, place = _places_asked(text, matches, gazetteer)
+    if place:
+        masked = _mask(text, [m for m in matches] + [(s, e, "") for s, e in _spans(text, gazetteer.place_forms[place])])
     matches.sort()
     bodies = tuple(dict.fromkeys(body for _, _, body in matches))
     suggestions = tuple(body for _, _, body in gazetteer.match_fuzzy(unknown, min_len=3, sound=False)) if unknown else ()
@@ -427,11 +461,44 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     if leftover:
         measure = None  # words the tables cannot account for: no cell answers this
     measures = tuple(reading.measures) if len(reading.measures) > 1 and not leftover else ()
+    if place and not scope and not re.search(r"部门|单位|机关", stripped):
+        scope = next((kind for kind in ("片区", "街道", "镇", "乡", "局") if kind in stripped), None)
+    if place and operation == "value":
+        operation = "sum"
     return Query(text, bodies, unknown, years, measure, reading.column, operation, top, scope, section,
                  tuple(dict.fromkeys(fuzzy)), in_scope, suggestions, topic,
                  not stated_change and bool(_DIFFERENCE.search(stripped)),
                  _ordinal(m[1]) if (m := _RECENT.search(stripped)) else 0, leftover, measures, reading.defaulted,
-                 asks_count, english)
+                 asks_count, english, place)
+
+
+_PLACE_SCOPE = re.compile(r"^(?:\d{2,4}年度?)?(?:已?收录的?)?(?:各|哪个|哪家|哪些|所有|全部|每个|[一二两三四五六七八九十\d]+[个家])"
+                          r"|^(?:\d{2,4}年度?)?[^，。？]{0,8}?(?:各|哪个|哪家|哪些|所有)(?:单位|部门|机关|局|片区)")
+
+
+def _places_asked(text: str, matches: list[tuple[int, int, str]], gazetteer: Gazetteer):
+    """A place's own body matched by its place alone (平潭) is the place when a body of that place is named too
+    (平潭公安局 … 平潭要闻) or when the bodies of the place are asked about (平潭各单位, 平潭哪个局): the matches
+    without it, and the place asked about (or None)."""
+    kept, place = [], None
+    for match in matches:
+        start, end, body = match
+        forms = gazetteer.place_forms.get(body, set())
+        if text[start:end] not in forms:
+            kept.append(match)
+            continue
+        if any(other != body and other.startswith(body) for _, _, other in matches):
+            continue  # 平潭公安局 and 平潭(要闻): the place is the other body's
+        if _PLACE_SCOPE.search(text[end:]) or re.search(r"(?:各|哪个|哪家|哪些|所有)(?:单位|部门|机关|局|片区)", text):
+            place = body
+            continue
+        kept.append(match)
+    return kept, place
+
+
+def _spans(text: str, words: set[str]) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for word in sorted(words, key=len, reverse=True) if word
+            for m in re.finditer(re.escape(word), text)]
 
 
 _SCOPE_WORDS = re.compile(r"^(?:各|哪个|哪些|哪家|所有|全部|每个|本|我|该|这|那|其他|其它|下属|[一二两三四五六七八九十\d]+个|几个)")

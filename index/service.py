@@ -196,19 +196,19 @@ class Answerer:
                           report.year, tuple(citations), tuple(warnings + notes))
         operation = query.operation if query.operation in ("sum", "max", "min", "rank", "rank_min", "nth", "nth_min") else "list"
         if len(query.years) > 1 or query.operation == "trend":  # 各街道历年, 2019年和2020年各街道: year by year
-            years = query.years or tables.years(query.scope)[-query.recent or None:]
+            years = query.years or tables.years(query.scope, query.place)[-query.recent or None:]
             if query.recent > len(years):
                 warnings.append(W.FEWER_YEARS.format(scope=query.scope or "机关", n=query.recent, held=len(years)))
             operation = "sum" if operation == "list" and query.operation == "trend" else operation
-            answers = [aggregate_answer(question, _with(query, operation), tables, tables.reports_in(y, query.scope),
+            answers = [aggregate_answer(question, _with(query, operation), tables, tables.reports_in(y, query.scope, query.place),
                                         [], y) for y in years]
             return _joined(question, answers, warnings)
-        year = query.years[0] if query.years else tables.latest_year(query.scope)
+        year = query.years[0] if query.years else tables.latest_year(query.scope, query.place)
         if not query.years and year is not None:
             warnings.append(W.LATEST_YEAR_ALL.format(year=year))
-        reports = tables.reports_in(year, query.scope) if year is not None else []
+        reports = tables.reports_in(year, query.scope, query.place) if year is not None else []
         if not reports:
-            held = "、".join(f"{y}年" for y in tables.years(query.scope))
+            held = "、".join(f"{y}年" for y in tables.years(query.scope, query.place))
             text = W.AGG_NOTHING_HELD.format(year=year, scope=query.scope or "机关", years=held) if held else \
                 W.AGG_NO_SCOPE.format(scope=query.scope or "机关")
             return Answer(question, "none", text, warnings=tuple(warnings))
@@ -244,8 +244,8 @@ class Answerer:
                     return _with_question(found, question)
                 reports.append(found)
         elif query.years or query.scope:  # 2020年各街道…, 哪些镇提到了…: the reports of those years or bodies
-            years = query.years or tables.years(query.scope)
-            reports = [r for year in years for r in tables.reports_in(year, query.scope)]
+            years = query.years or tables.years(query.scope, query.place)
+            reports = [r for year in years for r in tables.reports_in(year, query.scope, query.place)]
             if not reports:
                 text = W.NOTHING_FOUND.format(scope=f"{query.years[0]}年") if query.years else \
                     W.AGG_NO_SCOPE.format(scope=query.scope)
@@ -258,6 +258,10 @@ class Answerer:
             scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"
             return Answer(question, "none", W.NOTHING_FOUND.format(scope=scope), warnings=tuple(warnings))
         stated = number_sentence(query, hits) if asks_count(question) else None
+        if query.leftover and query.asks_count and stated is None and query.bodies and not any(h.favoured for h in hits):
+            scope = "、".join(f"{r.body}{r.year}年" for r in reports)  # 访问量是多少: no cell, no sentence says it
+            return Answer(question, "none", W.NUMBER_NOT_STATED.format(scope=scope, topic=_topic_words(query)),
+                          warnings=tuple(warnings))
         if query.leftover and stated is None and not any(h.favoured for h in hits) and not _mentioned(query.leftover, hits):
             scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"  # 书记是谁: the reports do not say
             return Answer(question, "none", W.NOT_WRITTEN.format(scope=scope, topic=query.leftover),

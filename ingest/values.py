@@ -134,7 +134,9 @@ def place_row(cells: Sequence[str], n_columns: int, check: RowCheck | None = Non
     if len(tokens) == n_columns and all(p.status != "unknown" for p in parsed):
         return [_with_warning(p, "单元格之间缺少分隔，按空格拆分") for p in parsed]
     if tokens and all(_DIGIT_RUN.match(t) or parse_value(t).status == "ok" for t in tokens):
-        splits = _splits(tokens, n_columns, check)
+        # without a rule to check it, a split is trusted only inside one run of digits: numbers on their own
+        # (separate cells or lines, "0 10" for three columns) are not cut up
+        splits = _splits(tokens, n_columns, check) if check is not None or len(tokens) == 1 else []
         if splits is not None and len(splits) == 1:
             (numbers,) = splits
             note = "数值连在一起，按表格勾稽关系唯一拆分为 " + " / ".join(numbers)
