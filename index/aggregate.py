@@ -40,6 +40,10 @@ def _citation(reading: Reading) -> Citation:
                     f"表{reading.measure.table} {reading.measure.label}", text)
 
 
+def operation_is_not_sum(query: Query) -> bool:
+    return query.operation != "sum"
+
+
 def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[ReportRef],
                      warnings: list[str], year: int | None = None) -> Answer:
     """``reports`` are the reports in scope (one year, or one body over years, or the bodies compared)."""
@@ -68,13 +72,14 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
                           year if isinstance(year, int) else None, tuple(_citation(r) for r in unstated),
                           tuple(warnings))
     unit = good[0].unit if len({r.unit for r in good}) == 1 else None
-    if money and len({r.unit for r in good}) > 1:
-        warnings.append("各报告的金额单位不同（" + "、".join(sorted({r.unit or W.UNIT_UNSTATED for r in good})) + "），未相加；"
+    if money and len({r.unit for r in good}) > 1 and operation_is_not_sum(query):
+        warnings.append("各报告的金额单位不同（" + "、".join(sorted({r.unit or W.UNIT_UNSTATED for r in good})) + "），"
                         "比较时按万元折算。")
     scope = f"各{query.scope}" if query.scope else "各机关"
     if query.place:
         scope = f"{query.place}{scope}"
-    fmt = lambda r: f"{r.report.body} {shown(r.value, r.unit, money)}"  # noqa: E731
+    several_years = len({r.report.year for r in good}) > 1
+    fmt = lambda r: f"{r.report.body}{f'{r.report.year}年' if several_years else ''} {shown(r.value, r.unit, money)}"  # noqa: E731
 
     def listed(rows: list[Reading], numbered: bool = False) -> str:
         """The first ``MAX_LISTED`` parts, then how many more: a sum over thousands of reports stays readable."""
@@ -128,9 +133,10 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
         text = W.AGG_LIST.format(year=year, scope=scope, label=label, parts=listed(good))
         value = None
     else:
-        if money and len({r.unit for r in good}) > 1:
-            value = None
-            text = "；".join(fmt(r) for r in good)
+        if money and len({r.unit for r in good}) > 1:  # 万元 and 元: summed in 万元, each as the report states it
+            value, unit = sum(_comparable(r, money) for r in good), "万元"
+            text = W.AGG_SUM.format(year=year, scope=scope, label=label, value=shown(round(value, 6), unit, money),
+                                    n=len(good), parts=listed(good)) + W.AGG_IN_WAN
         else:
             value = sum(r.value for r in good)
             text = W.AGG_SUM.format(year=year, scope=scope, label=label, value=shown(value, unit, money), n=len(good),

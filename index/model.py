@@ -97,6 +97,7 @@ class Query:
     # What the reader could not account for: words that change what is asked (重大项目, 转到下一年, 人数), so no
     # table cell answers it. Empty when every word of the question is understood.
     leftover: str = ""
+    leftover_words: tuple[str, ...] = ()  # the words as written, from the first left over to the last (缴纳了多少信息处理费)
     measures: tuple[Measure, ...] = ()  # several measures asked at once (A和B): each, and their sum
     defaulted: bool = False  # 申请 alone: read as 本年新收
     asks_count: bool = False  # 多少, 几件, 数量: a number is asked for

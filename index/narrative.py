@@ -107,6 +107,10 @@ _DATES = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1
 _NONE_HAPPENED = re.compile(r"未(?:发生|收取|产生|收到|出现)|没有(?:发生|收取|产生|收到)|均无|为零")
 
 
+_COUNT_WORD = re.compile(r"(?:几|多少)[个件次篇条项名人场期家位所天起宗份]?|[是有共]?多少")
+_GENERIC_TOPIC = frozenset("公开 主动 主动公开 信息 政府 政府信息 发布 工作 情况 年度 全年 本年".split())
+
+
 def asks_count(question: str) -> bool:
     """"多少", "几件" …: a question for a number (not 哪几项, not 数字化)."""
     return bool(_COUNT.search(question))
@@ -115,7 +119,7 @@ def asks_count(question: str) -> bool:
 def _asked_words(query: Query) -> list[str]:
     """The words of what is asked, each whole once: 规范性文件, not also 规范/文件/范性 (jieba's search mode)."""
     tokens = [t for t in dict.fromkeys(tokenize(query.topic or query.text))
-              if len(t) >= 2 and t not in _QUESTION_WORDS and not t.isdigit()]
+              if len(t) >= 2 and t not in _QUESTION_WORDS and not t.isdigit() and not _COUNT_WORD.fullmatch(t)]
     return [t for t in tokens if not any(t != other and t in other for other in tokens)]
 
 
@@ -134,12 +138,18 @@ def number_sentence(query: Query, hits: Sequence[Hit]) -> tuple[str, Hit] | None
     asked word is directly followed by its number (规范性文件 34 件, not 规范性文件等 243 件) wins."""
     words = _asked_words(query)
     need = min(2, len(words))
+    # what the tables could not account for is what the sentence must be about (人员 in 有多少工作人员), unless it
+    # is only the report's own vocabulary (主动公开, 信息)
+    topic = [t for run in query.leftover_words for t in tokenize(run)
+             if len(t) >= 2 and t not in _QUESTION_WORDS and t not in _GENERIC_TOPIC]
     best, best_score = None, 0.0
     for hit in hits:
         for sentence in _sentences(hit.text):
             if not _states_number(sentence):
                 continue
             compact = _compact(sentence)
+            if topic and not any(t in compact for t in topic):
+                continue
             shared = [word for word in words if word in compact]
             counted = any(re.search(re.escape(word) + r"[:：]?\d", compact) for word in shared)
             score = len(shared) + (0.5 if counted else 0.0)

@@ -439,6 +439,7 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
                                                                            stripped))
     if stated_change:
         reading = _measures(stripped, terms, True)
+        runs = _runs(stripped, taken, reading.unexplained)
     leftover = _leftover(stripped, runs)
     measure = _combined(reading.measures) if reading.measures else None  # None: several tables, each answered
     stated_change = measure is not None and measure.table == "二" and measure.column == "change"
@@ -468,11 +469,13 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     return Query(text, bodies, unknown, years, measure, reading.column, operation, top, scope, section,
                  tuple(dict.fromkeys(fuzzy)), in_scope, suggestions, topic,
                  not stated_change and bool(_DIFFERENCE.search(stripped)),
-                 _ordinal(m[1]) if (m := _RECENT.search(stripped)) else 0, leftover, measures, reading.defaulted,
+                 _ordinal(m[1]) if (m := _RECENT.search(stripped)) else 0, leftover,
+                 (stripped[runs[0][0]:runs[-1][1]].replace("＊", ""),) if runs else (), measures, reading.defaulted,
                  asks_count, english, place)
 
 
 _PLACE_SCOPE = re.compile(r"^(?:\d{2,4}年度?)?(?:已?收录的?)?(?:各|哪个|哪家|哪些|所有|全部|每个|[一二两三四五六七八九十\d]+[个家])"
+                          r"|^(?:\d{2,4}年度?)?已?收录的?各?(?:部门|单位|机关|局|片区)"
                           r"|^(?:\d{2,4}年度?)?[^，。？]{0,8}?(?:各|哪个|哪家|哪些|所有)(?:单位|部门|机关|局|片区)")
 
 

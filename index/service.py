@@ -195,6 +195,13 @@ class Answerer:
             return Answer(question, "numeric", text, value, reading.unit if value is not None else None, report.body,
                           report.year, tuple(citations), tuple(warnings + notes))
         operation = query.operation if query.operation in ("sum", "max", "min", "rank", "rank_min", "nth", "nth_min") else "list"
+        if len(query.years) > 1 and operation in ("sum", "max", "min", "rank", "rank_min", "nth", "nth_min"):
+            reports = [r for y in query.years for r in tables.reports_in(y, query.scope, query.place)]  # both years
+            if not reports:
+                return Answer(question, "none", W.AGG_NONE.format(year="、".join(map(str, query.years))),
+                              warnings=tuple(warnings))
+            return aggregate_answer(question, _with(query, operation), tables, reports, warnings,
+                                    "、".join(map(str, query.years)))
         if len(query.years) > 1 or query.operation == "trend":  # 各街道历年, 2019年和2020年各街道: year by year
             years = query.years or tables.years(query.scope, query.place)[-query.recent or None:]
             if query.recent > len(years):
@@ -258,7 +265,8 @@ class Answerer:
             scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"
             return Answer(question, "none", W.NOTHING_FOUND.format(scope=scope), warnings=tuple(warnings))
         stated = number_sentence(query, hits) if asks_count(question) else None
-        if query.leftover and query.asks_count and stated is None and query.bodies and not any(h.favoured for h in hits):
+        if query.leftover and query.asks_count and stated is None and query.bodies and query.section != "contact" \
+                and not _mentioned(" ".join(query.leftover_words), hits, head=True):
             scope = "、".join(f"{r.body}{r.year}年" for r in reports)  # 访问量是多少: no cell, no sentence says it
             return Answer(question, "none", W.NUMBER_NOT_STATED.format(scope=scope, topic=_topic_words(query)),
                           warnings=tuple(warnings))
@@ -283,12 +291,18 @@ def _joined(question: str, answers: list[Answer], warnings: list[str]) -> Answer
                   tuple(warnings + [w for a in answers for w in a.warnings]))
 
 
-def _mentioned(words: str, hits) -> bool:
-    """Whether any word of ``words`` (jieba's, two characters or more) is in the passages found."""
+_GENERIC_WORDS = frozenset("公开 主动 主动公开 信息 政府 政府信息 发布 工作 情况 年度 全年 本年 多少 数量 处理".split())
+
+
+def _mentioned(words: str, hits, head: bool = False) -> bool:
+    """Whether any word of ``words`` (jieba's, two characters or more) is in the passages found; with ``head``,
+    whether its last such word is (the head of a Chinese noun phrase: 访问 of 网站访问量)."""
     from ingest.tokenize import tokenize
 
-    tokens = [t for t in tokenize(words) if len(t) >= 2]
+    tokens = [t for t in tokenize(words) if len(t) >= 2 and t not in _GENERIC_WORDS]
     text = "".join(re.sub(r"\s+", "", h.section + h.text) for h in hits[:10])
+    if head and tokens:
+        return tokens[-1] in text
     return not tokens or any(t in text for t in tokens)
 
 

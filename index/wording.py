@@ -71,4 +71,5 @@ class W:
                "“桥头胡街道2020年收到多少申请”（How many requests did 桥头胡街道 receive in 2020?）")
     SEVERAL_SUM = "以上合计 {value} {unit}。"
     NOT_WRITTEN = "{scope}的报告里没有写到“{topic}”。"
+    AGG_IN_WAN = "（各报告的金额单位不同，按万元折算后相加：1 元 = 0.0001 万元。）"
     AGG_LIST = ("问题没有指明机关。{year}年{scope}{label}：{parts}。请指明机关，或用“各…一共”“哪个…最多”问汇总。")

@@ -143,8 +143,10 @@ def _settle(tokens: tuple[str, ...], n: int, check: RowCheck | None,
     shown = " ".join(t.lstrip("=") for t in tokens)
     if len(tokens) == n and all(_valid(t) for t in tokens):
         return RowSolution(tuple(t.lstrip("=") for t in tokens), "separated")
-    found = splits(tokens, n, limit=400)
-    if found == [] and (merged := _merged(tokens)) != tokens:  # spaces that do not fall between cells
+    # without a rule to check it, a split is trusted only inside one run of digits: separate numbers (0 10 for
+    # three columns) are not cut up
+    found = splits(tokens, n, limit=400) if check is not None or len(tokens) == 1 else []
+    if found == [] and check is not None and (merged := _merged(tokens)) != tokens:  # spaces not between cells
         found_merged = splits(merged, n, limit=400)
         if found_merged != []:
             tokens, found = merged, found_merged

@@ -165,10 +165,11 @@ def test_trend_of_one_body(answerer):
     assert "2019年" in answer.answer
 
 
-def test_amounts_in_different_stated_units_are_not_added(answerer):
+def test_amounts_in_different_stated_units_are_added_in_wan_yuan_and_say_so(answerer):
+    # 左家庄 115.6096 万元 + 柴桥 245 万元 + 王家 517200 元 (= 51.72 万元)
     answer = answerer.answer("2019年各街道政府集中采购总金额一共多少")
-    assert answer.value is None
-    assert any("单位不同" in w for w in answer.warnings)
+    assert answer.value == pytest.approx(412.3296) and answer.unit == "万元"
+    assert "按万元折算" in answer.answer and "517200 元" in answer.answer
 
 
 def test_largest_amount_respects_units(answerer):
