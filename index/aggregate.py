@@ -4,7 +4,8 @@ from __future__ import annotations
 from ingest.checks import fmt_number
 
 from .model import Answer, Citation, Query, ReportRef
-from .numeric import Reading, Tables, is_money, column_keys, read_measures, shown
+from .numeric import Reading, Tables, column_keys, is_money, read_measures, shown
+from .phrasing import subject
 from .wording import W
 
 __all__ = ["aggregate_answer"]
@@ -49,8 +50,8 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
     """``reports`` are the reports in scope (one year, or one body over years, or the bodies compared)."""
     measure = query.measure
     assert measure is not None
-    _, column_label = column_keys(query, measure)
-    label = measure.label + (f"（{column_label}）" if column_label else "")
+    columns, column_label = column_keys(query, measure)
+    label = subject(measure, columns, column_label if measure.table == "二" else "")
     readings = read_measures(tables, reports, measure, query)
     good = [r for r in readings if r.status == "ok"]
     skipped = [r for r in readings if r.status != "ok"]

@@ -16,6 +16,7 @@ from ingest.report import row_passages
 from ingest.template import LEGAL_PERSON_COLUMNS, T3_COLUMNS, T4_COLUMNS
 
 from .model import Citation, Measure, Query, ReportRef
+from .phrasing import short_row, subject, template_order, where
 from .wording import W
 
 __all__ = ["Reading", "Tables", "read_measure", "read_measures", "describe_value", "column_keys", "is_money", "shown"]
@@ -23,6 +24,7 @@ __all__ = ["Reading", "Tables", "read_measure", "read_measures", "describe_value
 _APPLICANT_COLUMNS = tuple(c.key for c in T3_COLUMNS if c.key != "total")
 _T3_LABELS = {c.key: c.label for c in T3_COLUMNS} | {"legal_persons": "法人或其他组织（五类合计）"}
 _T4_LABELS = {c.key: c.label for c in T4_COLUMNS}
+_COLUMN_ORDER = {c.key: i for i, c in enumerate(T3_COLUMNS)} | {c.key: i for i, c in enumerate(T4_COLUMNS)}
 _T4_WORDS = ((r"维持", "upheld"), (r"纠正|纠错|败诉|撤销|确认违法", "corrected"), (r"尚未审结|未审结|未结", "pending"),
              (r"其他结果", "other"))
 # Table 二 columns of one format and what the other format calls the same count (2019 本年新公开 / 2021 本年制发):
@@ -197,11 +199,12 @@ def _stated_columns(found: list[Cell], rows: tuple[str, ...]) -> list[Cell] | No
 
 
 def shown(value: float | None, unit: str | None, money: bool = False) -> str:
-    """A value with its unit; money whose unit the report does not state says so."""
+    """A value with its unit, as Chinese writes it (18件, 245万元); money whose unit the report does not state
+    says so."""
     if value is None:
         return "未填"
     if unit:
-        return f"{fmt_number(value)} {unit}"
+        return f"{fmt_number(value)}{unit}"
     return f"{fmt_number(value)}（{W.UNIT_UNSTATED}）" if money else fmt_number(value)
 
 
@@ -211,38 +214,39 @@ def is_money(measure: Measure) -> bool:
 
 
 def describe_value(tables: Tables, reading: Reading, query: Query) -> tuple[str, list[str], list[Citation]]:
-    """Answer text, warnings and citations for one reading."""
+    """Answer text, warnings and citations for one reading: what was counted, in the reader's words, the number,
+    and the cell it was read from (``index.phrasing``)."""
     report, measure = reading.report, reading.measure
-    column = f"（{reading.column_label}）" if reading.column_label and reading.column_label not in measure.label else ""
-    label = measure.label
-    if column and measure.table == "二" and "（" in label:  # the other format's column: say which one was read
-        label, asked = label.split("（", 1)
-        column = W.OTHER_FORMAT_COLUMN.format(read=reading.column_label, asked=asked.rstrip("）"))
-    fields = dict(body=report.body, year=report.year, label=label, column=column)
+    columns, _ = column_keys(query, measure)
+    named = subject(measure, columns, reading.column_label if measure.table == "二" else "")
+    fields = dict(body=report.body, year=report.year, subject=named, label=measure.label)
     warnings: list[str] = []
+    rows = list(dict.fromkeys((c.row_key, c.row_label) for c in reading.cells))
+    single = len(rows) == 1 and len({c.col_key for c in reading.cells}) == 1
+    source = f"（{where(measure.table, *rows[0], reading.cells[0].col_label)}）" if single else ""
     if reading.status == "missing":
         return W.VALUE_MISSING_ROW.format(table=measure.table, **fields), warnings, []
     if reading.status == "blank":
-        text = W.VALUE_BLANK.format(**fields)
+        text = W.VALUE_BLANK.format(source=source, **fields)
     elif reading.status == "unknown":
-        text = W.VALUE_UNKNOWN.format(why=(reading.why or "").rstrip("。"), **fields)
+        text = W.VALUE_UNKNOWN.format(why=(reading.why or "").rstrip("。"), source=source, **fields)
     elif reading.from_columns:
-        text = W.VALUE_FROM_COLUMNS.format(value=shown(reading.value, reading.unit), **fields)
+        text = W.VALUE_FROM_COLUMNS.format(value=shown(reading.value, reading.unit),
+                                           source=f"（{where(measure.table, *rows[0], None)}）", **fields)
     else:
-        text = W.VALUE.format(value=shown(reading.value, reading.unit, is_money(measure)), **fields)
-        if len(reading.cells) > 1:
-            parts = "，".join(f"{row_display(c.row_key, c.row_label).split(' ')[-1]}"
-                             f"{'·' + c.col_label if len({x.col_key for x in reading.cells}) > 1 else ''} "
-                             f"{fmt_number(c.value)}" for c in reading.cells)
-            text += W.SUM_NOTE.format(n=len(reading.cells), parts=parts)
+        text = W.VALUE.format(value=shown(reading.value, reading.unit, is_money(measure)), source=source, **fields)
+        if len(reading.cells) > 1:  # the parts, in the template's order
+            several_rows = len(rows) > 1
+            ordered = sorted(reading.cells, key=lambda c: (template_order(c.row_key), _COLUMN_ORDER.get(c.col_key, 9)))
+            in_group = len({c.row_key.split(".")[0] for c in ordered}) == 1 and "." in ordered[0].row_key
+            parts = "、".join(f"{short_row(c.row_key, c.row_label, in_group) if several_rows else c.col_label}"
+                             f"{shown(c.value, reading.unit)}" for c in ordered)
+            text = text.rstrip("。") + W.SUM_NOTE.format(n=len(reading.cells), parts=parts)
         if reading.blanks:
             text += W.BLANK_PARTS.format(n=reading.blanks)
-    rows = list(dict.fromkeys((c.row_key, c.row_label) for c in reading.cells))
-    if reading.from_columns and len(rows) == 1:
-        text += W.SOURCE_ROW.format(table=measure.table, row=row_display(*rows[0]))
-    elif len(rows) == 1 and len({c.col_key for c in reading.cells}) == 1:
-        text += W.SOURCE.format(table=measure.table, row=row_display(*rows[0]), column=reading.cells[0].col_label)
-    if measure.rows == ("new_received",) and reading.status == "ok":
+    if measure.table == "二" and reading.cells and measure.column and reading.cells[0].col_key != measure.column:
+        text += W.OTHER_FORMAT_COLUMN.format(read=reading.column_label, asked=_asked_column(measure))
+    if measure.rows == ("new_received",) and reading.status == "ok" and columns == ("total",):
         carried = [c for c in tables.cells(report.id, "三", ("carried_over",)) if c.col_key == "total"]
         if carried and carried[0].value:
             text += W.CARRIED_OVER.format(n=fmt_number(carried[0].value))
@@ -254,6 +258,11 @@ def describe_value(tables: Tables, reading: Reading, query: Query) -> tuple[str,
                           f"表{measure.table} {row_display(*row)}", _row_text(tables, report, measure.table, row[0]))
                  for row in rows]
     return text, warnings, citations
+
+
+def _asked_column(measure: Measure) -> str:
+    match = re.search(r"（([^）]*)）", measure.label)
+    return match[1] if match else measure.column or ""
 
 
 def _row_text(tables: Tables, report: ReportRef, table: str, row_key: str) -> str:

@@ -27,8 +27,8 @@ XINGGUANG_FILE = "星光街道2020年报.txt"
 
 
 def received(text: str) -> int | None:
-    """The number in a 'received applications' answer: '…（总计）：18 件。'."""
-    match = re.search(r"：(\d+) 件", text)
+    """The number in a 'received applications' answer: '…新收政府信息公开申请18件（表三…）'."""
+    match = re.search(r"(\d+)件（表三", text)
     return int(match[1]) if match else None
 
 
