@@ -19,9 +19,20 @@ def reports_text(config: Config) -> str:
         return T.NO_REPORTS
     years: dict[str, list[str]] = {}
     for r in held:
-        years.setdefault(r["body"], []).append(f"{r['year']}年")
+        years.setdefault(r["body"], []).append(f"{r['year']}年" + _state(r))
     return "\n".join([T.REPORTS_HEAD.format(n=len(held))] +
                      [T.REPORT_LINE.format(body=body, years="、".join(ys)) for body, ys in sorted(years.items())])
+
+
+def _state(report: dict) -> str:
+    """"（节选；表三不完整，表四缺）" for a report that is an excerpt or whose tables are cut off or missing."""
+    import json
+
+    states = json.loads(report.get("tables") or "{}")
+    notes = ["节选"] if report.get("part") == "excerpt" else []
+    notes += [f"表{n}不完整" for n, s in states.items() if s == "incomplete"]
+    notes += [f"未包含表{n}" for n, s in states.items() if s == "missing"]
+    return f"（{'；'.join(notes)}）" if notes else ""
 
 
 def check_text(config: Config, body: str | None, year: int | None, limit: int = 30) -> str:

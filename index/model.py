@@ -15,6 +15,12 @@ class ReportRef:
     title: str | None
     source: str
     format: str
+    tables: str | None = None  # JSON {"二": "complete" | "incomplete" | "missing", …} (ingest.model.Report.tables)
+
+    def table_state(self, number: str) -> str:
+        import json
+
+        return json.loads(self.tables).get(number, "complete") if self.tables else "complete"
 
     @property
     def display_title(self) -> str:

@@ -92,7 +92,7 @@ class Retriever:
         return {row[0]: row[1:] for row in rows}
 
     def _report(self, report_id: str) -> ReportRef:
-        row = self.conn.execute("SELECT id, body, body_full, year, title, source, format FROM reports WHERE id = ?",
+        row = self.conn.execute("SELECT id, body, body_full, year, title, source, format, tables FROM reports WHERE id = ?",
                                 (report_id,)).fetchone()
         return ReportRef(*row)
 

@@ -58,7 +58,7 @@ class Tables:
     def _refs(self, where: str, args: tuple) -> list[ReportRef]:
         """Reports matching ``where``: one per body and year, the full report where an excerpt of it is held too."""
         rows = self.conn.execute(
-            f"SELECT id, body, body_full, year, title, source, format FROM reports WHERE ({where}) AND NOT"
+            f"SELECT id, body, body_full, year, title, source, format, tables FROM reports WHERE ({where}) AND NOT"
             " (part = 'excerpt' AND EXISTS (SELECT 1 FROM reports f WHERE f.body = reports.body AND f.year ="
             " reports.year AND f.part = 'full')) ORDER BY year, body", args).fetchall()
         return [ReportRef(*row) for row in rows]
@@ -225,7 +225,9 @@ def describe_value(tables: Tables, reading: Reading, query: Query) -> tuple[str,
     single = len(rows) == 1 and len({c.col_key for c in reading.cells}) == 1
     source = f"（{where(measure.table, *rows[0], reading.cells[0].col_label)}）" if single else ""
     if reading.status == "missing":
-        return W.VALUE_MISSING_ROW.format(table=measure.table, **fields), warnings, []
+        state = report.table_state(measure.table)
+        template = {"missing": W.VALUE_TABLE_MISSING, "incomplete": W.VALUE_TABLE_CUT}.get(state, W.VALUE_MISSING_ROW)
+        return template.format(table=measure.table, **fields), warnings, []
     if reading.status == "blank":
         text = W.VALUE_BLANK.format(source=source, **fields)
     elif reading.status == "unknown":
