@@ -57,7 +57,7 @@ class Retriever:
         """Passages for ``question`` within ``reports`` (all when empty); mode: hybrid | bm25 | dense."""
         by_id = {r.id: r for r in reports}
         # within named reports, their names and years only add noise to the scores
-        asked = query.topic if by_id and query.topic.strip() else question
+        asked = query.topic if by_id and query.topic.strip() else query.text  # simplified, as indexed
         search_text = asked + " " + SECTION_EXPANSIONS.get(query.section or "", "")
         rankings: list[list[int]] = []
         if mode in ("hybrid", "bm25"):

@@ -71,7 +71,8 @@ class Passage:
     order: int
     start: int  # character offsets into the section text (narrative only; -1 for rows)
     end: int
-    text: str
+    text: str  # as written in the report
+    search_text: str | None = None  # the text in Simplified characters, where it was written in Traditional
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,15 @@
 """The report parser: one :class:`Document` (from any reader) into one :class:`Report`. Pure: no I/O."""
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import replace
 
 from .align import read_stream_tables, table_spans
 from .checks import check_report, fmt_number, row_display
 from .errors import NotAReportError, UnidentifiedReport
 from .meta import find_body, find_format, find_title, find_year
-from .model import Cell, Document, Paragraph, Passage, Report
+from .model import Cell, Document, Paragraph, Passage, Report, Table
 from .readers import read_document
 from .reflow import reflow
 from .sections import SECTION_NAMES, narrative_passages, split_sections
@@ -23,6 +25,58 @@ def parse_bytes(data: bytes, source: str) -> Report:
     return parse_report(read_document(data, source))
 
 
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+# characters of the template's own words that Traditional writing always changes (公開, 資訊, 報告, 機關, 處理 …)
+_TRADITIONAL = re.compile("[開報關於與為發來時過對區處員條書務資產權號網點們這國會級應數據辦變統計項轉請審議實際規範縣鎮鄉總結問題]")
+
+
+def _simplified(document: Document) -> tuple[Document, dict[str, str]]:
+    """A report written in Traditional characters, converted to Simplified for parsing, matching and search, and
+    each converted paragraph's original (for quoting it as written); the document itself when it is Simplified."""
+    sample = "".join(b.text for b in document.blocks[:60] if isinstance(b, Paragraph))[:4000]
+    if len(_TRADITIONAL.findall(sample)) < 5:  # a quick look first: OpenCC is slow on every report
+        return document, {}
+    hans = len(re.findall(r"[\u4e00-\u9fff]", sample))
+    converted = _t2s().convert(sample)
+    if not hans or sum(a != b for a, b in zip(sample, converted)) < max(5, hans * 0.02):
+        return document, {}
+    originals: dict[str, str] = {}
+    blocks = []
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            text = _t2s().convert(block.text)
+            if len(text) == len(block.text):
+                originals[text] = block.text
+            blocks.append(Paragraph(text))
+        else:
+            blocks.append(Table(tuple(tuple(_t2s().convert(cell) for cell in row) for row in block.rows)))
+    title = _t2s().convert(document.title_hint) if document.title_hint else None
+    if title and document.title_hint and len(title) == len(document.title_hint):
+        originals[title] = document.title_hint
+    publisher = _t2s().convert(document.publisher) if document.publisher else None
+    return Document(tuple(blocks), document.source, title, publisher), originals
+
+
+def _as_written(text: str, originals: dict[str, str]) -> str:
+    """A passage of the converted text in the report's own characters, line by line (a line may run over
+    several paragraphs joined); the converted text where a line cannot be found."""
+    converted = "".join(originals)
+    written = "".join(originals.values())
+    lines = []
+    for line in text.split("\n"):
+        at = converted.find(line) if line else -1
+        if at < 0:
+            return text
+        lines.append(written[at:at + len(line)])
+    return "\n".join(lines)
+
+
 def parse_report(document: Document) -> Report:
     """Metadata, sections, cells of tables 二/三/四, passages and consistency findings of one report.
 
@@ -30,6 +84,7 @@ def parse_report(document: Document) -> Report:
     missing (images) is still a report: its text and the tables it has are kept, and ``Report.tables`` says which
     are incomplete or missing.
     """
+    document, originals = _simplified(document)
     source = document.source
     blocks = document.blocks
     text = "\n".join(b.text if isinstance(b, Paragraph) else "\n".join("\t".join(r) for r in b.rows) for b in blocks)
@@ -55,6 +110,9 @@ def parse_report(document: Document) -> Report:
     else:
         short, full = body
     passages = narrative_passages(sections, paragraphs)
+    if originals:  # quoted as written: the passages in the report's own (Traditional) characters
+        passages = [replace(p, text=_as_written(p.text, originals), search_text=p.text) for p in passages]
+        title = _as_written(title, originals) if title else title
     passages += row_passages(cells, start=len(passages))
     warnings += [f"表{c.table} {row_display(c.row_key, c.row_label)}：{c.warning}"
                  for c in cells if c.status == "unknown" and c.warning]

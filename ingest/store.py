@@ -140,7 +140,8 @@ class Store:
             return WriteResult("unchanged", report_id)
         with self._savepoint():  # the whole report, or nothing
             report = self._one_name(report)
-            passage_rows = [(content_hash(p.text), p, " ".join(tokenize(f"{report.body}\n{p.section}\n{p.text}")))
+            passage_rows = [(content_hash(p.text), p,
+                             " ".join(tokenize(f"{report.body}\n{p.section}\n{p.search_text or p.text}")))
                             for p in report.passages]
             old = self.conn.execute("SELECT id, source FROM reports WHERE body = ? AND year = ? AND part = ?",
                                     (report.body, report.year, report.part)).fetchone()
