@@ -56,6 +56,7 @@ def build_application(config: Config, token: str, environ=os.environ) -> Applica
     application.add_handler(CommandHandler("reindex", handlers.reindex))
     application.add_handler(CallbackQueryHandler(handlers.source_button, pattern=r"^src:"))
     application.add_handler(CallbackQueryHandler(handlers.example_button, pattern=r"^ask:"))
+    application.add_handler(CallbackQueryHandler(handlers.retry_button, pattern=r"^re:"))
     application.add_handler(MessageHandler(filters.Document.ALL, handlers.document))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.question))
     application.add_handler(MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.Document.ALL, handlers.non_text))

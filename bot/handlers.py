@@ -117,18 +117,22 @@ async def _answer_and_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, 
         return
     await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
     answer: Answer = await asyncio.to_thread(_service(context).answer, text)
-    markup = None
+    buttons = []
     if answer.citations:
-        key = _remember_sources(context, answer)
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(T.SOURCE_BUTTON, callback_data=f"src:{key}")]])
-    await _reply(update, render_html(answer), markup)
+        key = _remember(context, "sources", answer.citations)
+        buttons.append([InlineKeyboardButton(T.SOURCE_BUTTON, callback_data=f"src:{key}")])
+    for body, again in answer.suggestions[:3]:  # 您是不是要问…: one press asks it about the held body
+        key = _remember(context, "retries", again)
+        buttons.append([InlineKeyboardButton(T.SUGGEST_BUTTON.format(body=body), callback_data=f"re:{key}")])
+    await _reply(update, render_html(answer), InlineKeyboardMarkup(buttons) if buttons else None)
 
 
-def _remember_sources(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> str:
-    store: OrderedDict = context.application.bot_data.setdefault("sources", OrderedDict())
+def _remember(context: ContextTypes.DEFAULT_TYPE, kind: str, value) -> str:
+    """Keep what a button stands for (an answer's citations, a question to ask again) under a short key."""
+    store: OrderedDict = context.application.bot_data.setdefault(kind, OrderedDict())
     counter = context.application.bot_data.get("source_counter", 0) + 1
     context.application.bot_data["source_counter"] = counter
-    store[str(counter)] = answer.citations
+    store[str(counter)] = value
     while len(store) > _SOURCES_KEPT:
         store.popitem(last=False)
     return str(counter)
@@ -143,6 +147,16 @@ async def example_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await query.answer()
     index = int(query.data.split(":", 1)[1])
     await _answer_and_reply(update, context, EXAMPLES[index] if 0 <= index < len(EXAMPLES) else EXAMPLES[0])
+
+
+async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    await query.answer()
+    again = context.application.bot_data.get("retries", {}).get(query.data.split(":", 1)[1])
+    if not again:
+        await update.effective_message.reply_text(T.SOURCE_GONE)
+        return
+    await _answer_and_reply(update, context, again)
 
 
 async def source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -31,6 +31,7 @@ class T:
     PROMPT = "问> "
     NON_TEXT = "我只能回答文字问题。请直接输入问题，例如：“桥头胡2020年收到多少申请”。管理员可以发送报告文件。"
     SOURCE_BUTTON = "查看原文出处"
+    SUGGEST_BUTTON = "问“{body}”"
     SOURCE_GONE = "这条回答的出处已过期，请重新提问。"
     SOURCE_HEAD = "出处原文："
     SORRY = "抱歉，处理时出了点问题，请稍后再试。"

@@ -48,11 +48,14 @@ class Answer:
     year: int | None = None
     citations: tuple[Citation, ...] = ()
     warnings: tuple[str, ...] = ()
+    # a name not held: the nearest held bodies, and the question asked again about each (Telegram offers buttons)
+    suggestions: tuple[tuple[str, str], ...] = ()  # (body, question)
 
     def to_json(self) -> dict:
         data = asdict(self)
         data["citations"] = [asdict(c) for c in self.citations]
         data["warnings"] = list(self.warnings)
+        data["suggestions"] = [{"body": body, "question": question} for body, question in self.suggestions]
         if isinstance(self.value, float) and self.value.is_integer():
             data["value"] = int(self.value)
         return data

@@ -110,8 +110,10 @@ class Answerer:
             known = "、".join(sorted(self.gazetteer.bodies)[:12]) + ("等" if len(self.gazetteer.bodies) > 12 else "")
             missing = W.NO_BODY.format(body=query.unknown_body, known=known)
             missing += "".join(W.SUGGEST.format(body=body) for body in query.suggestions)
+            retry = tuple((body, query.text.replace(query.unknown_body, body, 1)) for body in query.suggestions
+                          if query.unknown_body in query.text)
             if not query.bodies or query.operation in ("value", "sum"):  # never answered as another body, nor summed
-                return Answer(question, "none", missing, warnings=tuple(warnings))  # without it
+                return Answer(question, "none", missing, warnings=tuple(warnings), suggestions=retry)  # without it
             warnings.append(missing)
         if query.measure is not None:
             return self._numeric(question, query, tables, warnings)

@@ -99,6 +99,20 @@ async def test_question_gets_typing_then_cited_html_answer_and_the_source_on_req
     assert bot.api.calls_of("answerCallbackQuery", since=since)[0].params["callback_query_id"] == query_id
 
 
+async def test_a_name_not_held_offers_the_nearest_bodies_as_buttons(bot):
+    # 西柳街道 is not held; 东柳街道 is one character away: offered, never answered in its place
+    since = bot.api.mark()
+    answer = await bot.ask(USER, "西柳街道2020年收到多少申请")
+    assert "没有找到西柳街道" in answer["text"] and received(answer["text"]) is None
+    buttons = [b for row in answer["reply_markup"]["inline_keyboard"] for b in row]
+    assert any(b["text"] == "问“东柳街道”" and b["callback_data"].startswith("re:") for b in buttons), buttons
+
+    since = bot.api.mark()
+    bot.api.press_button(USER, text="问“东柳街道”")
+    again = await bot.api.wait_message(USER, since=since)
+    assert "东柳街道2020年新收政府信息公开申请0件" in again["text"], again["text"]
+
+
 async def test_help_lists_the_commands_that_were_registered_at_start(bot):
     (registered,) = bot.api.calls_of("setMyCommands")
     assert [c["command"] for c in registered.params["commands"]] == ["start", "help", "reports", "check", "reindex"]
