@@ -62,7 +62,8 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
             f"{r.report.body}{r.report.year}年 {r.column_label}" for r in good)))
     year = year or (reports[0].year if reports else "")
     if not good:
-        return Answer(question, "none", W.AGG_NONE.format(year=year), warnings=tuple(warnings))
+        text = W.AGG_NONE.format(year=year) if year else W.AGG_NONE_NAMED
+        return Answer(question, "none", text, warnings=tuple(warnings))
     money = is_money(measure)
     if money and (unstated := [r for r in good if r.unit not in _IN_WAN]):
         warnings.append(W.AGG_UNIT_UNSTATED.format(parts="，".join(

@@ -404,7 +404,9 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
         span = _name_like(text, start, end, matches, {i for t in terms if t.sense("filler") for i in range(t.start, t.end)}
                           | {i for r in runs for i in range(*r)},
                           [(s, e, text[s:e] in gazetteer.place_forms.get(b, ())) for s, e, b in matches])
-        repaired = [m for m in gazetteer.match_fuzzy(text, within=span or (start, end)) if m[2] not in fuzzy]
+        held = {body for _, _, body in matches}
+        repaired = [m for m in gazetteer.match_fuzzy(text, within=span or (start, end))
+                    if m[2] not in fuzzy and m[2] not in held]  # a slip of another name, not the one already read
         if span is None and not repaired:
             continue
         if not repaired and not _SUFFIX.match(text, end) and not re.search(_SUFFIX.pattern + "$", text[start:end]):

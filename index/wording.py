@@ -55,6 +55,7 @@ class W:
     AGG_NO_SCOPE = "库中没有{scope}的年度报告。"
     AGG_NOTHING_HELD = "没有找到{year}年{scope}的年度报告（库中{scope}报告的年份：{years}）。"
     AGG_NONE = "没有找到可以汇总的{year}年报告数据。"
+    AGG_NONE_NAMED = "问到的机关在这一年都没有报告，无法比较或汇总（见下方说明）。"
     AGG_UNIT_UNSTATED = "这些报告没有注明金额单位，未参与汇总或比较：{parts}。"
     AGG_NO_UNITS = "{year}年各报告的{label}都没有注明单位（元还是万元），无法相加或比较；各报告的数值见出处。"
 
