@@ -169,6 +169,8 @@ def _settle(tokens: tuple[str, ...], n: int, check: RowCheck | None,
         return passing or found
     if found is None:
         return RowSolution(None, "unknown", f"本行数值“{shown}”拆分为 {n} 列的方式太多，无法确定各列数值")
+    if check is None and 1 < len(tokens) < n:
+        return RowSolution(None, "unknown", f"本行只有 {len(tokens)} 个数值（{shown}），少于 {n} 列，无法确定各在哪一列")
     return _short_row(tokens, n, check)
 
 

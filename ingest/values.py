@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .solve import splits
+
 __all__ = ["CellValue", "parse_value", "is_value_cell", "place_row", "candidate_splits", "row_check_t3", "row_check_t4",
            "row_check_t4_group"]
 
@@ -136,9 +138,9 @@ def place_row(cells: Sequence[str], n_columns: int, check: RowCheck | None = Non
     if tokens and all(_DIGIT_RUN.match(t) or parse_value(t).status == "ok" for t in tokens):
         # without a rule to check it, a split is trusted only inside one run of digits: numbers on their own
         # (separate cells or lines, "0 10" for three columns) are not cut up
-        splits = _splits(tokens, n_columns, check) if check is not None or len(tokens) == 1 else []
-        if splits is not None and len(splits) == 1:
-            (numbers,) = splits
+        found = _splits(tokens, n_columns, check) if check is not None or len(tokens) == 1 else []
+        if found is not None and len(found) == 1:
+            (numbers,) = found
             note = "数值连在一起，按表格勾稽关系唯一拆分为 " + " / ".join(numbers)
             return [_with_warning(parse_value(n), note, "arithmetic") for n in numbers]
         row_text = " ".join(tokens)
@@ -148,8 +150,11 @@ def place_row(cells: Sequence[str], n_columns: int, check: RowCheck | None = Non
             warning = f"本行只有 {len(tokens)} 个数值（{row_text}），少于 {n_columns} 列；末值为总计，其余各列无法确定"
             unknown = CellValue(None, None, "", "unknown", warning)
             return [unknown] * (n_columns - 1) + [_with_warning(parsed[-1], warning)]
-        reason = "有多种方式拆分为" if splits else "无法拆分为"
-        warning = f"本行数值“{row_text}”{reason} {n_columns} 列，无法确定各列数值"
+        if check is None and 1 < len(tokens) < n_columns:
+            warning = f"本行只有 {len(tokens)} 个数值（{row_text}），少于 {n_columns} 列，无法确定各在哪一列"
+        else:
+            reason = "有多种方式拆分为" if found is None or found else "无法拆分为"
+            warning = f"本行数值“{row_text}”{reason} {n_columns} 列，无法确定各列数值"
         return [CellValue(None, None, row_text, "unknown", warning)] * n_columns
     row_text = " ".join(c for c in cells if _fold(c))
     warning = f"本行有 {len(cells)} 个单元格（{row_text}），与模板的 {n_columns} 列对不上，无法确定各列数值"
@@ -164,52 +169,14 @@ def _with_warning(value: CellValue, warning: str, how: str | None = None) -> Cel
     return CellValue(value.value, value.unit, value.raw, value.status, value.warning or warning, how or value.how)
 
 
-_MAX_NODES = 200_000
-
-
 def candidate_splits(tokens: list[str], n: int, check: RowCheck | None, limit: int = 64) -> list[list[str]]:
     """Up to ``limit`` ways to cut all-digit tokens into ``n`` numbers that pass ``check`` (empty if too many)."""
-    found = _splits(tokens, n, check, limit + 1)
-    return found if found is not None and len(found) <= limit else []
+    found = splits(tokens, n, check, limit)
+    return [list(c) for c in found] if found else []
 
 
-def _splits(tokens: list[str], n: int, check: RowCheck | None, wanted: int = 2) -> list[list[str]] | None:
-    """Ways (up to ``wanted``) to cut the tokens into ``n`` numbers that pass ``check``; None if the search is cut."""
-    found: list[list[str]] = []
-    nodes = 0
-
-    def min_parts(i: int) -> int:
-        return len(tokens) - i  # every remaining token gives at least one number
-
-    def max_parts(i: int, pos: int) -> int:
-        rest = len(tokens[i]) - pos if i < len(tokens) else 0
-        return rest + sum(len(t) if _DIGIT_RUN.match(t) else 1 for t in tokens[i + 1:])
-
-    def walk(i: int, pos: int, acc: list[str]) -> bool:
-        nonlocal nodes
-        nodes += 1
-        if nodes > _MAX_NODES:
-            return False
-        if i == len(tokens):
-            if len(acc) == n and (check is None or check([parse_value(a).value or 0.0 for a in acc])):
-                found.append(list(acc))
-            return len(found) < wanted
-        token = tokens[i]
-        if not _DIGIT_RUN.match(token):  # a decimal or signed number is one value
-            return walk(i + 1, 0, acc + [token])
-        remaining = n - len(acc)
-        if remaining <= 0 or max_parts(i, pos) < remaining or min_parts(i) > remaining:
-            return True
-        lengths = [1] if token[pos] == "0" else range(1, len(token) - pos + 1)
-        for length in lengths:
-            piece = token[pos:pos + length]
-            end = pos + length
-            ok = walk(i + 1, 0, acc + [piece]) if end == len(token) else walk(i, end, acc + [piece])
-            if not ok:
-                return False
-        return True
-
-    complete = walk(0, 0, [])
-    if nodes > _MAX_NODES and not complete and len(found) < wanted:
-        return None
-    return found
+def _splits(tokens: list[str], n: int, check: RowCheck | None) -> list[list[str]] | None:
+    """The ways to cut the tokens into ``n`` numbers that pass ``check``: one, or none; None when there are more
+    (``ingest.solve.splits`` does the cutting)."""
+    found = splits(tokens, n, check, limit=1)
+    return [list(c) for c in found] if found is not None else None
