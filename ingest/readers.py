@@ -212,8 +212,16 @@ def read_pdf(data: bytes, source: str) -> Document:
     return Document(tuple(blocks), source, None)
 
 
+def _text_frame(rows) -> bool:
+    """A ruled box around running text (a page framed by lines), not a table: one cell per row, mostly words."""
+    filled = [[c for c in row if c and c.strip()] for row in rows]
+    cells = [c for row in filled for c in row]
+    return bool(cells) and all(len(row) <= 1 for row in filled) and \
+        sum(1 for c in cells if len(re.findall(r"[\u4e00-\u9fff]", c)) >= 10) >= 0.5 * len(cells)
+
+
 def _pdf_page_blocks(page) -> list[Paragraph | Table]:
-    tables = page.find_tables()
+    tables = [t for t in page.find_tables() if not _text_frame(t.extract())]
     boxes = [t.bbox for t in tables]
     items: list[tuple[float, Paragraph | Table]] = []
     for line in page.extract_text_lines():
