@@ -352,6 +352,13 @@ def _name_like(text: str, start: int, end: int, matches: list[tuple[int, int, st
     return first, after.end() if after else end
 
 
+def _widens(found: tuple[int, int, str], matches) -> bool:
+    """A slip read as a held name: of another body than those read, or of one read by a shorter part of the name
+    only (平潭|综和实验区 read as 平潭 first)."""
+    same = [m for m in matches if m[2] == found[2]]
+    return not same or any(found[0] <= m[0] and m[1] <= found[1] and found[1] - found[0] > m[1] - m[0] for m in same)
+
+
 def _place_of_next(text: str, start: int, end: int, matches, gazetteer: Gazetteer):
     """A run of words that is the place of the body named right after it (渝北区|王家街道): the widened match, and
     the match it replaces; else None."""
@@ -404,9 +411,8 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
         span = _name_like(text, start, end, matches, {i for t in terms if t.sense("filler") for i in range(t.start, t.end)}
                           | {i for r in runs for i in range(*r)},
                           [(s, e, text[s:e] in gazetteer.place_forms.get(b, ())) for s, e, b in matches])
-        held = {body for _, _, body in matches}
         repaired = [m for m in gazetteer.match_fuzzy(text, within=span or (start, end))
-                    if m[2] not in fuzzy and m[2] not in held]  # a slip of another name, not the one already read
+                    if m[2] not in fuzzy and _widens(m, matches)]
         if span is None and not repaired:
             continue
         if not repaired and not _SUFFIX.match(text, end) and not re.search(_SUFFIX.pattern + "$", text[start:end]):
