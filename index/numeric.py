@@ -136,8 +136,10 @@ def column_keys(query: Query, measure: Measure) -> tuple[tuple[str, ...], str]:
             return keys, "、".join(_T3_LABELS[part] for part in column.split("+")) + "合计"
         return (column,), _T3_LABELS[column]
     if measure.table == "四":
-        column = query.column if query.column in _T4_LABELS else \
-            next((key for pattern, key in _T4_WORDS if re.search(pattern, query.text)), "total")
+        if query.column and all(part in _T4_LABELS for part in query.column.split("+")):
+            keys = tuple(query.column.split("+"))
+            return keys, "、".join(_T4_LABELS[k] for k in keys) + ("合计" if len(keys) > 1 else "")
+        column = next((key for pattern, key in _T4_WORDS if re.search(pattern, query.text)), "total")
         return (column,), _T4_LABELS[column]
     return (measure.column or "", *_T2_EQUIVALENT.get(measure.column or "", ())), ""
 

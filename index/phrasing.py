@@ -47,6 +47,10 @@ _T2_COLUMNS = {"made": "本年新制作", "published": "本年新公开", "total
 def _row(key: str, label: str) -> str:
     if key in _ROWS:
         return _ROWS[key]
+    if not label:
+        from ingest.template import TABLE3
+
+        label = next((r.label for r in TABLE3.rows if r.key == key), key)
     group, _, item = key.partition(".")
     reason = re.sub(r"^\d+\.", "", label.rsplit(" ", 1)[-1])
     if group == "withheld":
@@ -76,7 +80,7 @@ def subject(measure: Measure, columns: tuple[str, ...] = ("total",), column_labe
         base = "行政诉讼案件（直接起诉和复议后起诉合计）"
     elif len(measure.rows) > 1:  # several rows asked together: 予以公开和部分公开的申请合计
         ordered = sorted(measure.rows, key=template_order)
-        names = [_T4_LIST.get(r) or re.sub(r"的(申请|案件)$", "", _row(r, "") or r) for r in ordered]
+        names = [_T4_LIST.get(r) or re.sub(r"的?(申请|案件)$", "", _row(r, "") or r) for r in ordered]
         noun = "案件" if measure.table == "四" else "的申请"
         base = ("、".join(names[:-1]) + "和" + names[-1] if len(names) > 1 else names[0]) + f"{noun}合计"
     else:
@@ -86,7 +90,8 @@ def subject(measure: Measure, columns: tuple[str, ...] = ("total",), column_labe
         return base
     if measure.table == "四":
         short = _T4_SHORT.get(measure.rows[0], base) if len(measure.rows) == 1 else base
-        return f"{short}中{_COLUMNS_T4.get(named[0], column_label)}的"
+        outcomes = "和".join(_COLUMNS_T4.get(c, c) for c in named)
+        return f"{short}中{outcomes}的" + ("合计" if len(named) > 1 else "")
     who = "、".join(_COLUMNS_T3.get(c, c) for c in named) if len(named) < 5 else "法人或其他组织"
     verb = "提出的" if measure.rows[0] in ("new_received", "carried_over") else "的"
     return f"{base}中，{who}{verb}"

@@ -58,6 +58,22 @@ def _years(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(y for y in years if 1990 <= y <= 2099))
 
 
+_RELATIVE = (("前年", 2), ("大前年", 3), ("去年", 1), ("上一年", 1), ("上年", 1), ("今年", 0))
+
+
+def _relative_years(text: str, terms) -> tuple[int, ...]:
+    """去年, 前年, 今年 as years, counted from today (a table-二 question's 上一年 is its column, not a year; 比去年
+    is a comparison, read elsewhere)."""
+    import datetime
+
+    if any(t.sense("t2row") for t in terms) or _LAST_YEAR.search(text):
+        return ()
+    for word, back in sorted(_RELATIVE, key=lambda w: -len(w[0])):
+        if re.search(word + r"(?!结转|度结转|遗留|转来)", text):
+            return (datetime.date.today().year - back,)
+    return ()
+
+
 def _ordinal(word: str) -> int:
     return _CN.get(word) or (10 if word == "十" else int(word))
 
@@ -117,7 +133,7 @@ _SCOPE = re.compile(r"(?P<scope>(?<!城)乡镇|街道|(?<![乡城村])镇(?![乡
 _SCOPE_NAMED = re.compile(r"(?:各|哪个|哪些|所有|全部|每个)(?P<scope>乡镇|街道|镇(?![乡街])|乡(?![镇村]))")  # text
 _RECENT = re.compile(r"近([两二三四五六七八九十]|\d+)年")
 _LAST_YEAR = re.compile(r"(?:比|较|与|和|跟)(?:去年|上一?年)(?!度?结转|遗留|转来|的)(?:相比|比)?|同比")
-_DIFFERENCE = re.compile(r"多多少|多了多少|少多少|少了多少|多[几收]|少[几收]|增长|增加|减少|下降|差多少|相差|差距|同比|比去年|比上一?年")
+_DIFFERENCE = re.compile(r"多多少|多了多少|少多少|少了多少|多[几收]|少[几收]|多了几|少了几|增长|增加|减少|下降|差多少|相差|差距|同比|比去年|比上一?年")
 _YEAR_WORDS = re.compile(r"(?:[〇○零一二三四五六七八九]{4}|(?:19|20)?\d{2})年度?")
 
 # Words of operations, scope, time and text questions: understood, though no lexicon row is theirs.
@@ -300,8 +316,8 @@ def _measures(text: str, terms: list[_Term], stated_change: bool) -> _Reading:
             unexplained.append(c)
         elif column is None:
             column, last = sense.key, c
-        elif sense.table == "三" and last is not None and _joined(text, last, c, terms):
-            column, last = f"{column}+{sense.key}", c  # 商业企业和法律服务机构: the columns summed
+        elif last is not None and sense.table == last.sense("column").table and _joined(text, last, c, terms):
+            column, last = f"{column}+{sense.key}", c  # 商业企业和法律服务机构, 纠正和其他结果: the columns summed
     return _Reading(measures, column, unexplained, defaulted)
 
 
@@ -440,7 +456,7 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     bodies = tuple(dict.fromkeys(body for _, _, body in matches))
     suggestions = tuple(body for _, _, body in gazetteer.match_fuzzy(unknown, min_len=3, sound=False)) if unknown else ()
     stripped = masked  # body names must not be read as measures (e.g. 采购 in a name)
-    years = _years(stripped)
+    years = _years(stripped) or _relative_years(stripped, terms)
     last_year = bool(_LAST_YEAR.search(stripped))
     without_last_year = _LAST_YEAR.sub("", stripped)
     stated_change = any(t.sense("t2row") for t in terms) and bool(re.search(r"增减|增/减|增加|减少|比上年|比去年|同比",

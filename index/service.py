@@ -99,6 +99,9 @@ class Answerer:
         if not self.ready:
             return Answer(question, "none", self.notices[0] if self.notices else W.NO_REPORTS)
         tables = Tables(self._conn())
+        clauses = _clauses(question)
+        if len(clauses) > 1 and all(self._asks_of_its_own(c) for c in clauses[1:]):
+            return self._clauses(question, clauses, mode)  # 收到几件？予以公开几件？: each part, in its context
         query = parse_question(question, self.gazetteer)
         warnings = [W.TRUNCATED.format(n=MAX_QUESTION_CHARS)] if len(question) > MAX_QUESTION_CHARS else []
         warnings += [W.FUZZY.format(body=body) for body in query.fuzzy]
@@ -120,6 +123,29 @@ class Answerer:
         if query.measures:  # measures of different tables asked together: each, and their sum
             return self._several(question, query, tables, warnings)
         return self._narrative(question, query, tables, warnings, mode or self.mode)
+
+    def _asks_of_its_own(self, clause: str) -> bool:
+        """A later part asks something of its own (予以公开几件, 主要是什么原因), not only 合计多少 or 最新一年多少 of
+        the part before."""
+        asked = parse_question(clause, self.gazetteer)
+        return bool(asked.measure or asked.measures or asked.column or asked.section
+                    or re.search(r"原因|为什么|哪些|什么", clause))
+
+    def _clauses(self, question: str, clauses: list[str], mode: str | None) -> Answer:
+        first = parse_question(clauses[0], self.gazetteer)
+        context = "".join(first.bodies) + "".join(f"{y}年" for y in first.years)
+        answers = []
+        previous = clauses[0]
+        for clause in clauses:
+            if clause.startswith("其中") and clause is not clauses[0]:  # 收到多少，其中法人多少: within the one before
+                clause = re.sub(r"多少|几件|几个|几", "", previous) + clause
+            asked = parse_question(clause, self.gazetteer)
+            if not asked.bodies and not asked.unknown_body and not asked.scope and context:
+                clause = context + clause
+            answers.append(self.answer(clause, mode))
+            previous = clause
+        joined = _joined(question, answers, [])
+        return replace(joined, kind="numeric" if all(a.kind == "numeric" for a in answers) else joined.kind)
 
     def _several(self, question: str, query: Query, tables: Tables, warnings: list[str]) -> Answer:
         answers = [self._numeric(question, replace(query, measure=m, measures=()), tables, []) for m in query.measures]
@@ -284,6 +310,22 @@ class Answerer:
         text, citations = quote_answer(query, hits, self.config.index.passages_per_answer, stated)
         top = hits[0].report
         return Answer(question, "narrative", text, None, None, top.body, top.year, tuple(citations), tuple(warnings))
+
+
+_CLAUSE_END = re.compile(r"[？?。；;！!]+")
+_ASKS = re.compile(r"多少|几|是什么|有哪些|哪些|怎么|如何|为什么|原因")
+
+
+def _clauses(question: str) -> list[str]:
+    """The questions asked one after another in one message (收到几件申请？予以公开几件？; 多少，其中法人多少): two or
+    more parts that each ask something. A single question, however long, is one part."""
+    text = re.sub(r"\s+", "", question or "")
+    parts = [p for p in _CLAUSE_END.split(text) if p]
+    if len(parts) == 1:
+        pieces = parts[0].split("，")
+        parts = pieces if len(pieces) > 1 and all(_ASKS.search(p) for p in pieces) else parts
+    asking = [p for p in parts if _ASKS.search(p)]
+    return asking if len(asking) > 1 and len(asking) == len(parts) else [question]
 
 
 def _joined(question: str, answers: list[Answer], warnings: list[str]) -> Answer:

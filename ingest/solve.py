@@ -162,6 +162,8 @@ def _settle(tokens: tuple[str, ...], n: int, check: RowCheck | None,
         return RowSolution(passing[0], "arithmetic", f"数值连在一起（{shown}），按本行总计唯一拆分为 " + " / ".join(passing[0]))
     if not found and len(tokens) < n and collapsed:
         repeats = expand_repeats(tokens, n, check)
+        if check is None and any(number_of(t) != 0 for t in tokens):
+            repeats = []  # no rule to confirm 265 as 265 / 265 / 265: only zeros are expanded unchecked
         if len(repeats) == 1:
             return RowSolution(repeats[0], "repeats", f"本行只有 {len(tokens)} 个数值（{shown}），原文相邻的相同数值被"
                                "合并，还原为 " + " / ".join(repeats[0]))

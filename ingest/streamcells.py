@@ -6,6 +6,8 @@ exactly one split exists. Rows the stream does not hold are absent (not blank) w
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .align import StreamTable
 from .model import Cell, Paragraph
 from .solve import Equation, RowSolution, solve
@@ -103,7 +105,11 @@ def _table4(t: StreamTable, collapsed: bool) -> list[Cell]:
 
 def stream_cells(tables: dict[str, StreamTable], fmt: str, collapsed: bool) -> tuple[dict[str, list[Cell]],
                                                                                      dict[str, str]]:
-    """Cells per table, and each table's completeness (complete / incomplete / missing)."""
+    """Cells per table, and each table's completeness (complete / incomplete / missing). In a one-cell-per-line
+    text (``collapsed``) every number is a whole cell: a line is never cut into several."""
+    if collapsed:
+        tables = {n: replace(t, rows={k: tuple("=" + x.lstrip("=") for x in v) for k, v in t.rows.items()})
+                  for n, t in tables.items()}
     cells: dict[str, list[Cell]] = {}
     status: dict[str, str] = {"二": MISSING, "三": MISSING, "四": MISSING}
     if "二" in tables:
