@@ -1,6 +1,8 @@
 """Answers over several reports: sums, largest/smallest, rankings, comparisons between bodies, trends over years."""
 from __future__ import annotations
 
+import re
+
 from ingest.checks import fmt_number
 
 from .model import Answer, Citation, Query, ReportRef
@@ -41,6 +43,25 @@ def _citation(reading: Reading) -> Citation:
                     f"表{reading.measure.table} {reading.measure.label}", text)
 
 
+def _broken(tables: Tables, readings: list[Reading], operation: str) -> list[str]:
+    """The readings among ``readings`` whose cells take part in a rule their report breaks, said once each: a
+    ranking or total over a printed cell the report's own arithmetic contradicts is flagged (the printed number is
+    what is ranked). A place's own report summed with its bodies' reports is said too: it may count them again."""
+    notes = []
+    for reading in readings[:MAX_LISTED]:
+        used = {f"{c.table}/{c.row_key}/{c.col_key}" for c in reading.cells}
+        for message, refs in tables.findings(reading.report.id):
+            if used & set(refs):
+                notes.append(W.FINDING.format(message=message))
+                break
+    bodies = {r.report.body for r in readings}
+    places = sorted(b for b in bodies if (place := re.sub(r"(?:人民政府|政府)$", "", b)) and re.search(r"[省市县区]$", place)
+                    and any(o != b and o.startswith(place) for o in bodies))
+    if places and operation == "sum":
+        notes.append(W.AGG_PLACE_AND_BODIES.format(places="、".join(places)))
+    return notes
+
+
 def operation_is_not_sum(query: Query) -> bool:
     return query.operation != "sum"
 
@@ -61,6 +82,7 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
         warnings.append(W.AGG_COLUMNS_READ.format(parts="，".join(
             f"{r.report.body}{r.report.year}年 {r.column_label}" for r in good)))
     year = year or (reports[0].year if reports else "")
+    warnings += _broken(tables, good, query.operation)
     if not good:
         text = W.AGG_NONE.format(year=year) if year else W.AGG_NONE_NAMED
         return Answer(question, "none", text, warnings=tuple(warnings))
@@ -81,7 +103,12 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
     if query.place:
         scope = f"{query.place}{scope}"
     several_years = len({r.report.year for r in good}) > 1
-    fmt = lambda r: f"{r.report.body}{f'{r.report.year}年' if several_years else ''} {shown(r.value, r.unit, money)}"  # noqa: E731
+    one_body = len({r.report.body for r in good}) == 1
+
+    def fmt(r: Reading) -> str:
+        name = f"{r.report.year}年" if one_body and several_years else \
+            r.report.body + (f"{r.report.year}年" if several_years else "")
+        return f"{name} {shown(r.value, r.unit, money)}"
 
     def listed(rows: list[Reading], numbered: bool = False) -> str:
         """The first ``MAX_LISTED`` parts, then how many more: a sum over thousands of reports stays readable."""
@@ -111,10 +138,15 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
             text = template.format(year=year, scope=scope, label=label, n=query.top, body=top.report.body,
                                    value=shown(top.value, top.unit, money), parts=listed(ordered, numbered=True))
         else:
-            template = W.AGG_MAX if operation == "max" else W.AGG_MIN
-            text = template.format(year=year, scope=scope, label=label, body=top.report.body,
-                                   value=shown(top.value, top.unit, money), unit_scope=query.scope or "机关",
-                                   parts=listed(ordered))
+            if len({r.report.body for r in ordered}) == 1 and len(ordered) > 1:  # 哪一年最多: one body's years
+                template = W.AGG_MAX_YEAR if operation == "max" else W.AGG_MIN_YEAR
+                text = template.format(body=top.report.body, label=label, year=top.report.year,
+                                       value=shown(top.value, top.unit, money), parts=listed(ordered))
+            else:
+                template = W.AGG_MAX if operation == "max" else W.AGG_MIN
+                text = template.format(year=year, scope=scope, label=label, body=top.report.body,
+                                       value=shown(top.value, top.unit, money), unit_scope=query.scope or "机关",
+                                       parts=listed(ordered))
         value, org, unit = top.value, top.report.body, top.unit
     elif operation == "compare":
         text = W.AGG_COMPARE.format(label=label, parts="；".join(f"{r.report.body}{r.report.year}年 "

@@ -216,6 +216,16 @@ class Gazetteer:
             for alias in aliases_of(body, full):
                 self.alias_to_bodies[alias].add(body)
         self.max_len = max((len(a) for a in self.alias_to_bodies), default=0)
+        # every place a held body's name opens with, in each way of writing it -> the place as the names write it
+        # (莆田 -> 莆田市, 平潭 -> 平潭综合实验区, 洪泽 -> 淮安市洪泽区): the bodies of a place are those names
+        self.place_prefix: dict[str, str] = {}
+        for body, _ in bodies_list:
+            places = _places(body)[0]
+            for k in range(len(places)):
+                written = "".join(places[:k + 1])
+                for form in _prefixes(places[k:k + 1]) | _prefixes(places[:k + 1]):
+                    if len(form) >= 2:
+                        self.place_prefix.setdefault(form, written)
         # a body that is a place's own (平潭综合实验区, 淮安市人民政府): the ways of writing its place alone
         self.place_forms: dict[str, set[str]] = {}
         for body, full in bodies_list:

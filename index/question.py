@@ -154,7 +154,7 @@ _UNDERSTOOD = tuple(re.compile(p) for p in (
     r"最近一年|最新一年|最近一期|最近|最新|目前|现在",
     r"多多少|多了多少|少多少|少了多少|差多少|相差|增长|下降",
     r"(?<![上下前后第这那去今明本])[一二两三四五六七八九十\d]+(?:个|家|项|年)(?=[\u4e00-\u9fff，,、。？?]|$)",
-    r"(?<!城)乡镇|街道办事处|街道办|办事处|街道|镇|乡|片区管理局|片区",
+    r"(?<!城)乡镇|街道办事处|街道办|办事处|街道|镇|乡|片区管理局|片区|单位|部门|哪一年|哪年|哪一个|哪家单位",
     r"[（(][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.]|\d{1,2}[.、]",
 ))
 # The words that ask about text (怎么, 哪些, 是否): understood. The topics of text (措施, 公众号, 处理费) are not
@@ -427,6 +427,8 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
         span = _name_like(text, start, end, matches, {i for t in terms if t.sense("filler") for i in range(t.start, t.end)}
                           | {i for r in runs for i in range(*r)},
                           [(s, e, text[s:e] in gazetteer.place_forms.get(b, ())) for s, e, b in matches])
+        if span and text[span[0]:span[1]] in gazetteer.place_prefix and _SCOPE_ASKED.search(text):
+            continue  # 莆田市哪个局: a place whose bodies are asked about, not a body
         repaired = [m for m in gazetteer.match_fuzzy(text, within=span or (start, end))
                     if m[2] not in fuzzy and _widens(m, matches)]
         if span is None and not repaired:
@@ -450,8 +452,14 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
         reading = _measures(masked, terms, False)
         runs = _runs(masked, taken, reading.unexplained)
     matches, place = _places_asked(text, matches, gazetteer)
+    if place is None and not matches and (prefix := _place_named(text, gazetteer)):
+        place = prefix  # 莆田各单位, 莆田市哪个局: the bodies of a place no body is named for
     if place:
-        masked = _mask(text, [m for m in matches] + [(s, e, "") for s, e in _spans(text, gazetteer.place_forms[place])])
+        forms = gazetteer.place_forms.get(place) or {f for f, p in gazetteer.place_prefix.items() if p == place}
+        masked = _mask(text, [m for m in matches] + [(s, e, "") for s, e in _spans(text, forms)])
+        terms, taken = _covered(masked)
+        reading = _measures(masked, terms, False)
+        runs = _runs(masked, taken, reading.unexplained)
     matches.sort()
     bodies = tuple(dict.fromkeys(body for _, _, body in matches))
     suggestions = tuple(body for _, _, body in gazetteer.match_fuzzy(unknown, min_len=3, sound=False)) if unknown else ()
@@ -516,11 +524,30 @@ def _places_asked(text: str, matches: list[tuple[int, int, str]], gazetteer: Gaz
             continue
         if any(other != body and other.startswith(body) for _, _, other in matches):
             continue  # 平潭公安局 and 平潭(要闻): the place is the other body's
-        if _PLACE_SCOPE.search(text[end:]) or re.search(r"(?:各|哪个|哪家|哪些|所有)(?:单位|部门|机关|局|片区)", text):
+        if len({b for _, _, b in matches}) > 1:
+            kept.append(match)  # 金井、君山、苏平三个片区: bodies named in a list, not a place
+            continue
+        if _PLACE_SCOPE.search(text[end:]) or re.search(r"(?:各|哪个|哪家|哪些|所有)(?:单位|部门|机关|局|片区)", text) \
+                or (_SCOPE_ASKED.search(text) and re.search(r"单位|部门|机关|局|片区|街道|镇|乡", text[end:])):
             place = body
             continue
         kept.append(match)
     return kept, place
+
+
+_SCOPE_ASKED = re.compile(r"各|哪个|哪家|哪些|所有|全部|每个|排名|排序|最多|最少|前[一二两三四五六七八九十\d]|一共|合计|总共|"
+                          r"[一二两三四五六七八九十\d]+个")
+
+
+def _place_named(text: str, gazetteer: Gazetteer) -> str | None:
+    """The place whose bodies are asked about when the question names a place, not a body, and asks over bodies
+    (莆田各单位收到申请排名): the place as the bodies' names write it; else None."""
+    if not _SCOPE_ASKED.search(text):
+        return None
+    for form in sorted(gazetteer.place_prefix, key=len, reverse=True):
+        if form in text:
+            return gazetteer.place_prefix[form]
+    return None
 
 
 def _spans(text: str, words: set[str]) -> list[tuple[int, int]]:

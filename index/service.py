@@ -178,6 +178,9 @@ class Answerer:
         if len(query.bodies) > 1 and (query.operation == "trend" or len(query.years) > 1):  # A和B历年: each body
             answers = [self._numeric(question, replace(query, bodies=(body,)), tables, []) for body in query.bodies]
             return _joined(question, answers, warnings)
+        if query.bodies and query.operation in ("max", "min") and re.search(r"哪一?年", query.text):
+            reports = tables.reports_of(query.bodies[0])  # 哪一年收到申请最多: the body's years ranked
+            return aggregate_answer(question, query, tables, reports, warnings)
         if query.bodies and (query.operation in ("trend", "sum") or len(query.years) > 1):
             body = query.bodies[0]
             held = tables.reports_of(body)

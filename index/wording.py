@@ -39,6 +39,8 @@ class W:
 
     AGG_SUM = "{year}年{scope}{label}合计{value}（{n}份报告）：{parts}。"
     AGG_MAX = "{year}年{scope}{label}最多的是{body}，{value}。各{unit_scope}：{parts}。"
+    AGG_MAX_YEAR = "{body}{label}最多的一年是{year}年，{value}。各年：{parts}。"
+    AGG_MIN_YEAR = "{body}{label}最少的一年是{year}年，{value}。各年：{parts}。"
     AGG_MIN = "{year}年{scope}{label}最少的是{body}，{value}。各{unit_scope}：{parts}。"
     AGG_NTH = "{year}年{scope}{label}第{n}多的是{body}，{value}。排名：{parts}。"
     AGG_NTH_MIN = "{year}年{scope}{label}倒数第{n}的是{body}，{value}。从少到多：{parts}。"
@@ -72,5 +74,6 @@ class W:
                "“桥头胡街道2020年收到多少申请”（How many requests did 桥头胡街道 receive in 2020?）")
     SEVERAL_SUM = "以上合计 {value} {unit}。"
     NOT_WRITTEN = "{scope}的报告里没有写到“{topic}”。"
+    AGG_PLACE_AND_BODIES = "{places}的报告是全区（全市、全县）的汇总，可能已包含下属单位的数字，与它们相加会重复计算。"
     AGG_IN_WAN = "（各报告的金额单位不同，按万元折算后相加：1 元 = 0.0001 万元。）"
     AGG_LIST = ("问题没有指明机关。{year}年{scope}{label}：{parts}。请指明机关，或用“各…一共”“哪个…最多”问汇总。")
