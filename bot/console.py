@@ -7,7 +7,7 @@ from typing import TextIO
 from index.service import Answerer
 from ingest.config import Config
 
-from .listing import check_text, reports_text
+from .listing import check_args, check_text, reports_text
 from .render import render_text
 from .texts import EXAMPLES, T
 
@@ -39,9 +39,7 @@ def run_console(config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.
             elif text == "/reports":
                 reply = reports_text(config)
             elif text.startswith("/check"):
-                args = text.split()[1:]
-                year = int(args.pop()) if args and args[-1].isdigit() else None
-                reply = check_text(config, args[0] if args else None, year)
+                reply = check_text(config, *check_args(text.split()[1:]))
             elif text == "/start":
                 reply = T.START + "\n" + "\n".join(f"  · {q}" for q in EXAMPLES)
             else:

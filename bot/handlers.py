@@ -20,7 +20,7 @@ from index.model import Answer
 from ingest.readers import SUPPORTED_SUFFIXES
 
 from .admin import add_report, rebuild_all
-from .listing import check_text, reports_text
+from .listing import check_args, check_text, reports_text
 from .render import citation_line, render_html
 from .texts import EXAMPLES, T
 
@@ -101,9 +101,7 @@ async def reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    args = list(context.args or [])
-    year = int(args.pop()) if args and args[-1].isdigit() else None
-    body = args[0] if args else None
+    body, year = check_args(list(context.args or []))
     text = await asyncio.to_thread(check_text, context.application.bot_data["config"], body, year)
     await _reply(update, html.escape(text))
 

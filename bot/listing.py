@@ -1,12 +1,13 @@
 """What /reports and /check list, for the Telegram chat and the console alike."""
 from __future__ import annotations
 
+from index.gazetteer import check_args, check_scope
 from ingest.config import Config
 from ingest.store import Store
 
 from .texts import T
 
-__all__ = ["reports_text", "check_text"]
+__all__ = ["reports_text", "check_text", "check_args"]  # check_args: read as the ingest CLI reads them
 
 
 def reports_text(config: Config) -> str:
@@ -40,9 +41,13 @@ def check_text(config: Config, body: str | None, year: int | None, limit: int = 
     if not config.paths.database.exists():
         return T.NO_REPORTS
     with Store(config.paths.database) as store:
-        found = store.findings(body, year)
+        scope = check_scope(store.reports(), body, year)
+        if isinstance(scope, str):
+            return scope
+        found = store.findings(scope, year)
     if not found:
-        return T.CHECK_NONE.format(scope=" ".join(str(x) for x in (body, year) if x) or "已收录的报告")
+        named = "、".join(scope) if scope else "已收录的报告"
+        return T.CHECK_NONE.format(scope=named + (f" {year}年" if year else ""))
     lines = [T.CHECK_HEAD.format(n=len(found))] + [f"· {finding.message}" for _, finding in found[:limit]]
     if len(found) > limit:
         lines.append(T.CHECK_MORE.format(n=len(found) - limit))

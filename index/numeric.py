@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from ingest.checks import fmt_number, row_display
-from ingest.model import Cell
+from ingest.model import NO_SUCH_ROW, Cell
 from ingest.report import row_passages
 from ingest.template import LEGAL_PERSON_COLUMNS, T3_COLUMNS, T4_COLUMNS
 
@@ -165,7 +165,7 @@ def _reading(report: ReportRef, measure: Measure, found: list[Cell], row_sets, c
     cells: list[Cell] = []
     for rows in row_sets:
         cells = [c for c in found if _in_rows(c, rows) and c.col_key in columns
-                 and not (c.status == "blank" and c.warning == "报告中没有这一行")]
+                 and not (c.status == "blank" and c.warning == NO_SUCH_ROW)]
         if measure.table == "二" and cells:  # equivalent columns of two formats: the first the report has
             first = next(column for column in columns if any(c.col_key == column for c in cells))
             cells = [c for c in cells if c.col_key == first]

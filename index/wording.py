@@ -14,6 +14,7 @@ class W:
     NO_BODY = "没有找到{body}的年度报告。已收录的机关：{known}。"
     SUGGEST = "您是不是要问“{body}”？"
     NO_YEAR = "没有找到{body}{year}年的年度报告（已收录：{years}）。"
+    CHECK_NO_YEAR = "库中没有 {year} 年的年度报告。"
     NO_REPORTS = "库里还没有任何年度报告；请先运行 python -m ingest。"
     OLD_STORE = "数据库 {path} 是旧版本的格式；运行 python -m ingest 即可从报告文件重建（旧库会另存备份）。"
     NEWEST_YEAR = "问题没有指明年份，按{body}最新的 {year} 年报告回答。"

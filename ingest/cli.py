@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -36,6 +37,8 @@ AUDIT_EPILOG = """\
 不改动数据库：只读文件、解析、统计。每个文件一行：是否能入库（不能的原因）、机关、年度、格式、各表是否完整、
 单元格怎样读出（原样、唯一拆分、按勾稽关系拆分、相邻重复还原、未知、空白）、检查和不成立的勾稽规则。
 最后一行汇总；其中“表三完整且勾稽关系成立”的比例是解析质量的主要指标。
+✓ 表示表三完整且成立（或是节选），⚠ 表示表三有未知单元格、不完整或勾稽关系不成立，✗ 表示不能入库。
+有文件不能入库或路径不存在时退出码为 1。
 """
 
 CHECK_EPILOG = """\
@@ -49,6 +52,9 @@ CHECK_EPILOG = """\
 def _ingest_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m ingest", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=INGEST_EPILOG,
+        usage="python -m ingest [--config FILE] [--quiet] [--no-index] [PATH ...]\n"
+              "       python -m ingest check [机关] [年度]      （勾稽关系问题，见 check --help）\n"
+              "       python -m ingest audit [PATH ...] [--json] （解析质量，不改动数据库，见 audit --help）",
         description="把政府信息公开工作年度报告解析入库（表二、三、四的每个单元格，各部分正文），并做勾稽关系检查。")
     parser.add_argument("--config", metavar="FILE", help="配置文件（默认 ./config.toml 或 NIANBAO_CONFIG）")
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
@@ -67,13 +73,19 @@ def _audit_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _year(text: str) -> int:
+    if not re.fullmatch(r"(?:19|20)\d\d年?", text):
+        raise argparse.ArgumentTypeError(f"“{text}”不是年度；写成 2019 这样的四位数")
+    return int(text[:4])
+
+
 def _check_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m ingest check", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=CHECK_EPILOG,
         description="列出入库时发现的勾稽关系问题（报告原文如此，本工具不做更正）。")
     parser.add_argument("--config", metavar="FILE", help="配置文件")
     parser.add_argument("body", nargs="?", help="机关名称（完整名称或简称）")
-    parser.add_argument("year", nargs="?", type=int, help="年度，例如 2019")
+    parser.add_argument("year", nargs="?", type=_year, help="年度，例如 2019")
     return parser
 
 
@@ -188,14 +200,21 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"还没有数据库 {config.paths.database}；先运行 python -m ingest。")
         return 1
     with Store(config.paths.database) as store:
-        findings = store.findings(args.body, args.year)
-        if not findings:
-            scope = " ".join(str(x) for x in (args.body, args.year) if x) or "库中报告"
-            print(f"{scope}：没有发现勾稽关系问题。")
-            return 0
-        for report, finding in findings:
-            print(f"{finding.message}    〔{report['source']}〕")
-        print(f"共 {len(findings)} 条。")
+        from index.gazetteer import check_args, check_scope  # a name is read as a question reads it (简称, a slip)
+
+        body, year = check_args([args.body or "", str(args.year or "")])
+        scope = check_scope(store.reports(), body, year)
+        if isinstance(scope, str):
+            print(scope)
+            return 1
+        findings = store.findings(scope, year)
+    if not findings:
+        named = "、".join(scope) if scope else "库中报告"
+        print(f"{named}{f' {year}年' if year else ''}：没有发现勾稽关系问题。")
+        return 0
+    for report, finding in findings:
+        print(f"{finding.message}    〔{report['source']}〕")
+    print(f"共 {len(findings)} 条。")
     return 0
 
 
@@ -208,10 +227,11 @@ def audit_line(h) -> str:
         return f"✗ {h.error}"
     states = {"complete": "完整", "incomplete": "不完整", "missing": "缺"}
     tables = "，".join(f"表{n}{states[s]}" for n, s in h.tables.items())
-    cells = "，".join(f"{label} {h.cells[key]}" for key, label in _HOW if h.cells.get(key))
+    cells = "，".join(f"{label} {h.cells[key]}" for key, label in _HOW if h.cells.get(key)) or "无"
     part = "（节选）" if h.part == "excerpt" else ""
     verdict = "表三完整且成立" if h.t3_whole else "表三：" + "；".join(h.t3_problems or ("不完整",))
-    return (f"✓ {h.file}：{h.body} {h.year}年{part} {h.format}版；{tables}；单元格 {cells}；"
+    mark = "✓" if h.t3_whole or h.part == "excerpt" else "⚠"
+    return (f"{mark} {h.file}：{h.body} {h.year}年{part} {h.format}版；{tables}；单元格 {cells}；"
             f"规则 检查 {h.rules_checked}，不成立 {h.rules_failed}；{verdict}")
 
 
@@ -224,24 +244,27 @@ def run_audit(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [config.paths.reports]
     missing = [p for p in paths if not p.exists()]
     if missing:
-        print(f"找不到：{'、'.join(map(str, missing))}")
-        return 1
-    health = audit_files(collect_files(paths))
+        print(f"找不到：{'、'.join(map(str, missing))}（跳过）", file=sys.stderr)
+    health = audit_files(collect_files([p for p in paths if p.exists()]))
     total = summary(health)
+    failed = 1 if missing or total["refused"] else 0
     if args.json:
         for h in health:
             print(json.dumps(h.to_json(), ensure_ascii=False))
-        print(json.dumps({"summary": total}, ensure_ascii=False))
-        return 0
+        print(json.dumps({"summary": total | {"missing": [str(p) for p in missing]}}, ensure_ascii=False))
+        return failed
+    if not health:
+        print("没有可检查的报告文件（支持 .txt .md .html .htm .docx .pdf）。")
+        return 1
     for h in health:
         print(audit_line(h))
     share = f"{total['table3_whole_share']:.1%}" if total["table3_whole_share"] is not None else "—"
-    cells = "，".join(f"{label} {total['cells'][key]}" for key, label in _HOW if total["cells"].get(key))
+    cells = "，".join(f"{label} {total['cells'][key]}" for key, label in _HOW if total["cells"].get(key)) or "无"
     print(f"共 {total['files']} 个文件：可入库 {total['stored']}（完整报告 {total['full_reports']}，节选 "
           f"{total['excerpts']}），拒收 {total['refused']}。表三完整且勾稽关系成立：{total['table3_whole']}/"
           f"{total['full_reports']} 份完整报告（{share}）。单元格：{cells}。勾稽规则：检查 {total['rules_checked']}，"
           f"不成立 {total['rules_failed']}。")
-    return 0
+    return failed
 
 
 _COMMANDS = ("check", "audit")

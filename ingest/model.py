@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Paragraph", "Table", "Document", "Cell", "Passage", "Finding", "Section", "Report"]
+__all__ = ["NO_SUCH_ROW", "Paragraph", "Table", "Document", "Cell", "Passage", "Finding", "Section", "Report"]
+
+NO_SUCH_ROW = "报告中没有这一行"  # the warning on a template row's cells when the report has no such row
 
 
 @dataclass(frozen=True)

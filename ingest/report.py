@@ -9,7 +9,7 @@ from .align import read_stream_tables, table_spans
 from .checks import check_report, fmt_number, row_display
 from .errors import NotAReportError, UnidentifiedReport
 from .meta import find_body, find_format, find_title, find_year
-from .model import Cell, Document, Paragraph, Passage, Report, Table
+from .model import NO_SUCH_ROW, Cell, Document, Paragraph, Passage, Report, Table
 from .readers import read_document
 from .reflow import reflow
 from .sections import SECTION_NAMES, narrative_passages, split_sections
@@ -154,8 +154,8 @@ def read_tables(blocks, zones, fmt: str, found: dict, collapsed: bool,
             warnings = [w for w in warnings if not w.startswith(f"表{number}")]
         else:
             cells.extend(old)
-            if old and states[number] == MISSING:
-                states[number] = COMPLETE
+            if old and (states[number] == MISSING or all(c.warning != NO_SUCH_ROW for c in old)):
+                states[number] = COMPLETE  # the line layout read every row: the stream's cut is its own
     return cells, warnings, tuple(states.items())
 
 
@@ -165,7 +165,7 @@ def _quality(cells: list[Cell]) -> tuple[int, int, int]:
     known = sum(1 for c in cells if c.value is not None)
     unknown = sum(1 for c in cells if c.status == "unknown")
     broken = len(check_report("", 0, cells))
-    seen = len({c.row_key for c in cells if c.warning != "报告中没有这一行"})
+    seen = len({c.row_key for c in cells if c.warning != NO_SUCH_ROW})
     return known - 4 * broken, seen, -unknown
 
 

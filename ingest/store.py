@@ -276,13 +276,19 @@ class Store:
     def reports(self) -> list[dict]:
         return list(self.db.query("SELECT * FROM reports ORDER BY body, year"))
 
-    def findings(self, body: str | None = None, year: int | None = None) -> list[tuple[dict, Finding]]:
+    def findings(self, body: str | list[str] | None = None, year: int | None = None) -> list[tuple[dict, Finding]]:
+        """The findings of one body (by its name or its name as written), of several, or of all, in one year or
+        all."""
+        bodies = [body] if isinstance(body, str) else body
+        where = ("" if bodies is None else
+                 " AND (r.body IN ({0}) OR r.body_full IN ({0}))".format(",".join("?" * len(bodies))))
         sql = ("SELECT r.body, r.year, r.title, r.source, f.rule, f.message, f.cells FROM findings f"
-               " JOIN reports r ON r.id = f.report_id WHERE (:body IS NULL OR r.body = :body OR r.body_full = :body)"
-               " AND (:year IS NULL OR r.year = :year) ORDER BY r.body, r.year, f.rowid")
+               " JOIN reports r ON r.id = f.report_id WHERE (? IS NULL OR r.year = ?)" + where +
+               " ORDER BY r.body, r.year, f.rowid")
+        params = [year, year] + (2 * list(bodies) if bodies is not None else [])
         return [({k: row[k] for k in ("body", "year", "title", "source")},
                  Finding(row["rule"], row["message"], tuple(json.loads(row["cells"]))))
-                for row in self.db.query(sql, {"body": body, "year": year})]
+                for row in self.db.query(sql, params)]
 
     def counts(self) -> dict[str, int]:
         return {table: self.db[table].count for table in ("reports", "cells", "passages", "findings")}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .align import StreamTable
-from .model import Cell, Paragraph
+from .model import NO_SUCH_ROW, Cell, Paragraph
 from .solve import Equation, RowSolution, solve
 from .template import T4_GROUPS, TABLE3, TABLE4, Row, outcome_keys, table2_spec
 from .values import parse_value, row_check_t3, row_check_t4
@@ -49,7 +49,7 @@ def _cells(table: str, row: Row, solution: RowSolution, raw: str) -> list[Cell]:
 
 
 def _absent(table: str, row: Row) -> list[Cell]:
-    return [Cell(table, row.key, row.label, c.key, c.label, None, None, "", "blank", "报告中没有这一行", "blank")
+    return [Cell(table, row.key, row.label, c.key, c.label, None, None, "", "blank", NO_SUCH_ROW, "blank")
             for c in row.columns]
 
 

@@ -15,7 +15,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .model import Cell, Paragraph, Table
+from .model import NO_SUCH_ROW, Cell, Paragraph, Table
 from .template import (T3_FLOW_KEYS, TABLE3, TABLE4, T4_COLUMNS, T4_GROUPS, Row, TableSpec, normalize_label,
                        outcome_keys, table2_spec)
 from .values import (CellValue, candidate_splits, is_value_cell, place_row, row_check_t3, row_check_t4,
@@ -171,7 +171,7 @@ def _cells_for(table: str, row_key: str, row_label: str, columns, placed: list[C
 
 
 def _absent(table: str, row: Row) -> list[Cell]:
-    return [Cell(table, row.key, row.label, c.key, c.label, None, None, "", "blank", "报告中没有这一行", "blank")
+    return [Cell(table, row.key, row.label, c.key, c.label, None, None, "", "blank", NO_SUCH_ROW, "blank")
             for c in row.columns]
 
 

@@ -26,7 +26,7 @@ def test_console_answers_questions_and_commands_then_says_goodbye(config):
     assert f"出处：\n  · {CITATION}" in out
     assert "已收录 5 份报告" in out and "· 左家庄街道：2019年" in out
     assert "左家庄街道 2019 表三（自然人列）：（七）总计 3 ≠ 各项办理结果之和 2" in out
-    assert "柴桥街道 2019：没有发现勾稽关系问题。" in out
+    assert "柴桥街道 2019年：没有发现勾稽关系问题。" in out
     assert all(f"/{name}" in out for name, _ in COMMANDS)
     assert W.EMPTY not in out  # blank lines are skipped, not answered
     assert "王家街道2019年一、本年新收" not in out  # nothing after exit is read

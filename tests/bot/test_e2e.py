@@ -143,7 +143,17 @@ async def test_check_lists_the_zuojiazhuang_finding_and_none_for_chaiqiao(bot):
     since = bot.api.mark()
     bot.api.send_command(USER, "check", "柴桥街道", "2019")
     text = (await bot.api.wait_message(USER, since=since))["text"]
-    assert text == "柴桥街道 2019：没有发现勾稽关系问题。"
+    assert text == "柴桥街道 2019年：没有发现勾稽关系问题。"
+
+    since = bot.api.mark()
+    bot.api.send_command(USER, "check", "左家庄2019")  # a short name, the year written onto it
+    text = (await bot.api.wait_message(USER, since=since))["text"]
+    assert "共 2 条" in text
+
+    since = bot.api.mark()
+    bot.api.send_command(USER, "check", "西柳街道")
+    text = (await bot.api.wait_message(USER, since=since))["text"]
+    assert text.startswith("没有找到“西柳街道”的年度报告。")
 
 
 # --- uploads ---------------------------------------------------------------------------------------------------

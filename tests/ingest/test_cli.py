@@ -291,10 +291,28 @@ def test_check_lists_the_findings(workspace, run, capsys):
     assert capsys.readouterr().out.splitlines() == ZUOJIAZHUANG_FINDINGS + ["共 2 条。"]
     assert main(["check", "--config", str(workspace.config), "左家庄街道", "2019"]) == 0
     assert capsys.readouterr().out.splitlines() == ZUOJIAZHUANG_FINDINGS + ["共 2 条。"]
-    assert main(["check", "--config", str(workspace.config), "左家庄街道", "2020"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["左家庄街道 2020：没有发现勾稽关系问题。"]
+    assert main(["check", "--config", str(workspace.config), "左家庄街道", "2020"]) == 1
+    assert capsys.readouterr().out.splitlines() == ["没有找到左家庄街道2020年的年度报告（已收录：2019年）。"]
     assert main(["check", "--config", str(workspace.config), "桥头胡街道"]) == 0
     assert capsys.readouterr().out.splitlines() == ["桥头胡街道：没有发现勾稽关系问题。"]
+
+
+@pytest.mark.parametrize("name", ["左家庄", "左家桩街道", "左家庄街道办事处"])
+def test_check_reads_a_short_name_or_a_slip_as_the_held_body(workspace, run, capsys, name):
+    run(workspace.earlier, workspace.reports)
+    assert main(["check", "--config", str(workspace.config), name, "2019"]) == 0
+    assert capsys.readouterr().out.splitlines() == ZUOJIAZHUANG_FINDINGS + ["共 2 条。"]
+
+
+def test_check_of_a_body_or_year_not_held_says_so_rather_than_finding_nothing(workspace, run, capsys):
+    run(workspace.earlier, workspace.reports)
+    assert main(["check", "--config", str(workspace.config), "西柳街道"]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith("没有找到“西柳街道”的年度报告。已收录的机关：") and "桥头胡街道" in line
+    assert main(["check", "--config", str(workspace.config), "桥头胡", "2030"]) == 1
+    assert capsys.readouterr().out.splitlines() == ["没有找到桥头胡街道2030年的年度报告（已收录：2020年）。"]
+    assert main(["check", "--config", str(workspace.config), "2030"]) == 1
+    assert capsys.readouterr().out.splitlines() == ["库中没有 2030 年的年度报告。"]
 
 
 def test_check_without_a_database(workspace, capsys):
@@ -317,6 +335,27 @@ def test_check_after_the_config_option(workspace, run, capsys):
     assert capsys.readouterr().out.splitlines() == ZUOJIAZHUANG_FINDINGS + ["共 2 条。"]
 
 
+# --- audit ----------------------------------------------------------------------------------------------------
+def test_audit_goes_on_past_a_missing_path_and_marks_what_is_not_whole(workspace, tmp_path, capsys):
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a zip")
+    missing = tmp_path / "nowhere"
+    argv = ["audit", "--config", str(workspace.config), str(missing), str(sample_path(ZUOJIAZHUANG)),
+            str(sample_path(QIAOTOUHU)), str(broken)]
+    assert main(argv) == 1  # a path missing and a file refused
+    captured = capsys.readouterr()
+    assert "找不到" in captured.err and "nowhere" in captured.err
+    lines = captured.out.splitlines()
+    assert len(lines) == 4
+    (zuo,) = [line for line in lines if sample_path(ZUOJIAZHUANG).name in line]
+    (qiao,) = [line for line in lines if sample_path(QIAOTOUHU).name in line]
+    assert zuo.startswith("⚠") and "总计 3 ≠ 各项办理结果之和 2" in zuo  # the report's own sums do not hold
+    assert qiao.startswith("✓") and qiao.endswith("表三完整且成立")
+    assert any(line.startswith("✗") for line in lines)
+    assert lines[-1].startswith("共 3 个文件：可入库 2") and "拒收 1" in lines[-1]
+    assert not workspace.database.exists()  # an audit writes nothing
+
+
 # --- help -----------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("argv", [["--help"], ["-h"], ["check", "--help"]])
 def test_help_has_examples(capsys, argv):
@@ -326,6 +365,13 @@ def test_help_has_examples(capsys, argv):
     out = capsys.readouterr().out
     assert "示例" in out
     assert "python -m ingest check" in out
+
+
+def test_help_usage_names_the_commands(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    usage = capsys.readouterr().out.split("\n\n")[0]
+    assert "python -m ingest check" in usage and "python -m ingest audit" in usage
 
 
 # --- known problems -------------------------------------------------------------------------------------------

@@ -51,3 +51,12 @@ def test_units_only_where_stated(path: Path):
     report = parse_bytes(path.read_bytes(), path.name)
     stated = {f"{c.table}/{c.row_key}/{c.col_key}" for c in report.cells if c.unit}
     assert stated == set(expected.get("units", {}))
+
+
+@pytest.mark.parametrize("path", _cases())
+def test_whole_tables_are_not_called_cut_off(path: Path):
+    """Each of these reports prints tables 二, 三 and 四 in full; a table the line layout read row by row is whole
+    even where the character stream lost its end (the Shanghai pages: 表二 was called cut off)."""
+    report = parse_bytes(path.read_bytes(), path.name)
+    assert dict(report.tables) == {"二": "complete", "三": "complete", "四": "complete"}
+    assert not [w for w in report.warnings if "不完整" in w or "没有这张表" in w]
