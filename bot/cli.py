@@ -39,7 +39,7 @@ def ask_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot ask", formatter_class=argparse.RawDescriptionHelpFormatter,
                                      description="回答一个关于政府信息公开工作年度报告的问题，并给出出处。", epilog=ASK_EPILOG)
     parser.add_argument("--config", metavar="FILE", help="配置文件（默认 ./config.toml 或 NIANBAO_CONFIG）")
-    parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象（每个问题一行）")
+    parser.add_argument("--json", action="store_true", help="输出 JSON 对象，每个问题一行；用 - 读标准输入时每行输入恰好对应一行输出（空行也是）")
     parser.add_argument("question", nargs="+", help="问题；用 - 从标准输入逐行读取问题")
     args = parser.parse_args(argv)
     service = _service(args.config)
@@ -47,8 +47,8 @@ def ask_main(argv: list[str]) -> int:
         questions = sys.stdin if args.question == ["-"] else [" ".join(args.question)]
         for line in questions:
             question = line.rstrip("\n")
-            if args.question == ["-"] and not question.strip():
-                continue
+            if args.question == ["-"] and not question.strip() and not args.json:
+                continue  # (JSON keeps one line out for each line in, a blank one too: outputs stay aligned)
             answer = service.answer(question)
             if args.json:
                 print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)

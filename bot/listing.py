@@ -19,7 +19,7 @@ def reports_text(config: Config) -> str:
     if not held:
         return T.NO_REPORTS
     years: dict[str, list[str]] = {}
-    for r in held:
+    for r in sorted(held, key=lambda r: (r["body"], r["year"], r.get("part") == "excerpt")):  # a full report first
         years.setdefault(r["body"], []).append(f"{r['year']}年" + _state(r))
     return "\n".join([T.REPORTS_HEAD.format(n=len(held))] +
                      [T.REPORT_LINE.format(body=body, years="、".join(ys)) for body, ys in sorted(years.items())])

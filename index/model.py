@@ -112,3 +112,4 @@ class Query:
     asks_count: bool = False  # 多少, 几件, 数量: a number is asked for
     english: bool = False  # written in English (or another Latin-script language)
     place: str | None = None  # the bodies of a place are asked about (平潭各单位): the place's own body name
+    follow_up: bool = False  # 那2022年呢, 那东柳街道呢: asks on from a question before, which is not kept

@@ -21,7 +21,7 @@ from .gazetteer import Gazetteer
 from .lexicon import CHAR_FILLERS, COUNT_WORDS, Sense, segment, senses
 from .model import Measure, Query
 
-__all__ = ["parse_question", "normalize_question", "MAX_QUESTION_CHARS"]
+__all__ = ["parse_question", "normalize_question", "truncated", "MAX_QUESTION_CHARS"]
 
 MAX_QUESTION_CHARS = 300
 
@@ -37,12 +37,40 @@ def _t2s():
     return OpenCC("t2s")
 
 
+_NOT_WORDS = {"So", "Sk", "Cf", "Co", "Cs", "Cn"}  # emoji and other symbols, format and unassigned characters
+
+
 def normalize_question(text: str) -> str:
-    """NFKC, Traditional to Simplified, no white space; cut to MAX_QUESTION_CHARS."""
-    text = unicodedata.normalize("NFKC", text or "")[:MAX_QUESTION_CHARS]
+    """NFKC, Traditional to Simplified, no emoji or other symbols, no white space. Of a text longer than
+    MAX_QUESTION_CHARS only the questions at its end are read: a question pasted after a passage stands last."""
+    text = _cleaned(text)
+    if len(text) > MAX_QUESTION_CHARS:
+        text = _questions_at_end(text)
     if re.search(r"[\u4e00-\u9fff]", text):
         text = _t2s().convert(text)
     return re.sub(r"\s+", "", text)
+
+
+def _questions_at_end(text: str) -> str:
+    """Of a long text, the questions it ends with: the last sentence and the questions (？) just before it that
+    fit in MAX_QUESTION_CHARS; a last sentence longer than that keeps its end."""
+    sentences = re.findall(r"[^。！？!?；;\n]*[。！？!?；;\n]*", text.strip())
+    sentences = [x for x in sentences if x.strip()]
+    kept = sentences.pop() if sentences else text
+    while sentences and re.search(r"[？?]\s*$", sentences[-1]) and len(sentences[-1] + kept) <= MAX_QUESTION_CHARS:
+        kept = sentences.pop() + kept
+    return kept[-MAX_QUESTION_CHARS:]
+
+
+def truncated(text: str) -> bool:
+    """Whether normalize_question reads only the end of ``text``."""
+    return len(_cleaned(text)) > MAX_QUESTION_CHARS
+
+
+def _cleaned(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in _NOT_WORDS and not "\ufe00" <= ch <= "\ufe0f")
+    return re.sub(r"([^\w\s])\1{2,}", r"\1", text)  # 。。。。 and ！！！ as one mark
 
 
 def _years(text: str) -> tuple[int, ...]:
@@ -494,6 +522,8 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     if leftover:
         measure = None  # words the tables cannot account for: no cell answers this
     measures = tuple(reading.measures) if len(reading.measures) > 1 and not leftover else ()
+    follow_up = (measure is None and not reading.measures and not leftover and section is None and not narrative
+                 and bool(_FOLLOW_UP.search(text)) and all(s.kind == "filler" for t in terms for s in t.senses))
     if place and not scope and not re.search(r"部门|单位|机关", stripped):
         scope = next((kind for kind in ("片区", "街道", "镇", "乡", "局") if kind in stripped), None)
     if place and operation == "value":
@@ -503,9 +533,10 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
                  not stated_change and bool(_DIFFERENCE.search(stripped)),
                  _ordinal(m[1]) if (m := _RECENT.search(stripped)) else 0, leftover,
                  (stripped[runs[0][0]:runs[-1][1]].replace("＊", ""),) if runs else (), measures, reading.defaulted,
-                 asks_count, english, place)
+                 asks_count, english, place, follow_up)
 
 
+_FOLLOW_UP = re.compile(r"(?:呢|怎么样|如何|又如何)[?？。]*$")
 _PLACE_SCOPE = re.compile(r"^(?:\d{2,4}年度?)?(?:已?收录的?)?(?:各|哪个|哪家|哪些|所有|全部|每个|[一二两三四五六七八九十\d]+[个家])"
                           r"|^(?:\d{2,4}年度?)?已?收录的?各?(?:部门|单位|机关|局|片区)"
                           r"|^(?:\d{2,4}年度?)?[^，。？]{0,8}?(?:各|哪个|哪家|哪些|所有)(?:单位|部门|机关|局|片区)")

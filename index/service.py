@@ -19,7 +19,7 @@ from .gazetteer import Gazetteer
 from .model import Answer, Citation, Hit, Query, ReportRef
 from .narrative import Retriever, asks_count, mentions_asked, number_sentence, quote_answer
 from .numeric import Tables, describe_value, read_measure
-from .question import MAX_QUESTION_CHARS, parse_question
+from .question import MAX_QUESTION_CHARS, parse_question, truncated
 from .wording import W
 
 __all__ = ["Answerer"]
@@ -103,10 +103,15 @@ class Answerer:
         if len(clauses) > 1 and all(self._asks_of_its_own(c) for c in clauses[1:]):
             return self._clauses(question, clauses, mode)  # 收到几件？予以公开几件？: each part, in its context
         query = parse_question(question, self.gazetteer)
-        warnings = [W.TRUNCATED.format(n=MAX_QUESTION_CHARS)] if len(question) > MAX_QUESTION_CHARS else []
+        warnings = [W.TRUNCATED.format(n=MAX_QUESTION_CHARS)] if truncated(question) else []
         warnings += [W.FUZZY.format(body=body) for body in query.fuzzy]
         if query.english:
             return Answer(question, "none", W.ENGLISH, warnings=tuple(warnings))
+        if query.follow_up:
+            body = query.bodies[0] if query.bodies else min(self.gazetteer.bodies, key=len)
+            year = query.years[0] if query.years else ""
+            example = f"{body}{year}{'年' if year else ''}收到多少申请"
+            return Answer(question, "none", W.FOLLOW_UP.format(example=example), warnings=tuple(warnings))
         if not query.in_scope:
             return Answer(question, "none", W.OUT_OF_SCOPE, warnings=tuple(warnings))
         if query.unknown_body:

@@ -20,7 +20,9 @@ class W:
     NEWEST_YEAR = "问题没有指明年份，按{body}最新的 {year} 年报告回答。"
     LATEST_YEAR_ALL = "问题没有指明年份，按库中最新的 {year} 年报告汇总。"
     FUZZY = "按“{body}”理解（问题里的名称有一字之差）。"
-    TRUNCATED = "问题太长，只看了前 {n} 个字。"
+    FOLLOW_UP = ("我不会记住上一个问题，每个问题请写完整：机关、年份和要问的内容，例如“{example}”。"
+                 "同一条消息里接着问的几个问题（收到多少申请？予以公开几件？）会按第一个问题的机关和年份回答。")
+    TRUNCATED = "消息超过 {n} 个字，只读了结尾的问题。"
 
     VALUE = "{body}{year}年{subject}{value}{source}。"
     OTHER_FORMAT_COLUMN = "这份报告的表二没有“{asked}”一栏，读的是对应的“{read}”一栏。"

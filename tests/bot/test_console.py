@@ -49,3 +49,17 @@ def test_python_m_bot_without_a_token_is_the_console(workspace):
     assert "申请18件" in done.stdout and CITATION in done.stdout
     assert "已收录 5 份报告" in done.stdout and T.CONSOLE_BYE in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_ask_json_from_stdin_gives_one_line_out_for_each_line_in(workspace):
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "NIANBAO_ADMIN_IDS")}
+    env.update(NIANBAO_CONFIG=str(workspace / "config.toml"), HF_HUB_OFFLINE="1", PYTHONIOENCODING="utf-8")
+    done = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "-"],
+                          input="桥头胡2020年收到多少申请\n\n王家街道2019年收到多少申请\n", capture_output=True, text=True,
+                          encoding="utf-8", env=env, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    import json
+
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [a["value"] for a in answers] == [18, None, 0]  # the blank line is answered, so the third stays third
+    assert answers[1]["kind"] == "none"

@@ -165,3 +165,7 @@ def test_normalize_question():
     assert normalize_question("ＡＢＣ１２３") == "ABC123"  # full-width to half-width
     assert normalize_question("") == ""
     assert len(normalize_question("问" * 5000)) == MAX_QUESTION_CHARS
+    # of a long text, the questions at its end
+    assert normalize_question("一。" * 300 + "桥头胡收到多少申请？") == "桥头胡收到多少申请?"
+    assert normalize_question("一。" * 300 + "桥头胡收到多少申请？予以公开几件？") == "桥头胡收到多少申请?予以公开几件?"
+    assert normalize_question("👍桥头胡❤️收到多少申请？🙏") == "桥头胡收到多少申请?"

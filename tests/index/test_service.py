@@ -66,10 +66,29 @@ def test_store_still_answers_after_hostile_questions(answerer, database):
         conn.close()
 
 
-def test_long_question_is_read_up_to_the_limit(answerer):
+def test_a_question_padded_with_marks_is_read_whole(answerer):
     answer = answerer.answer("桥头胡2020年收到多少申请" + "。" * 5000)
     assert answer.value == 18
-    assert any("问题太长" in w for w in answer.warnings)
+    assert not answer.warnings
+
+
+def test_a_question_pasted_after_a_long_passage_is_read_from_its_end(answerer):
+    passage = "本年度我们认真贯彻落实条例要求，进一步加强政务公开工作。" * 40  # 1 120 characters of narrative
+    answer = answerer.answer(passage + "请问桥头胡2020年收到多少申请？")
+    assert answer.value == 18
+    assert any("只读了结尾的问题" in w for w in answer.warnings)
+
+
+@pytest.mark.parametrize("question", ["😊桥头胡2020年收到多少申请", "👍桥头胡2020年收到多少申请？🙏", "桥头胡2020年收到多少申请❤️"])
+def test_emoji_around_a_question_change_nothing(answerer, question):
+    assert answerer.answer(question).value == 18
+
+
+@pytest.mark.parametrize("question", ["那2022年呢？", "那桥头胡街道呢", "桥头胡2020年呢"])
+def test_a_follow_up_says_each_question_must_be_whole(answerer, question):
+    answer = answerer.answer(question)
+    assert (answer.kind, answer.value) == ("none", None)
+    assert "不会记住上一个问题" in answer.answer and "收到多少申请" in answer.answer
 
 
 def test_non_string_question_is_calm(answerer):
