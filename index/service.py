@@ -308,7 +308,7 @@ class Answerer:
                           warnings=tuple(warnings))
         if query.leftover and stated is None and not any(h.favoured for h in hits) and not _mentioned(query.leftover, hits):
             scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"  # 书记是谁: the reports do not say
-            return Answer(question, "none", W.NOT_WRITTEN.format(scope=scope, topic=query.leftover),
+            return Answer(question, "none", W.NOT_WRITTEN.format(scope=scope, topic="".join(query.leftover_words) or query.leftover),
                           warnings=tuple(warnings))
         if query.bodies and query.measure is None and asks_count(question) and stated is None \
                 and not mentions_asked(query, hits):

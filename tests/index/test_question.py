@@ -115,9 +115,11 @@ def test_money_columns_take_the_reports_unit_and_counts_their_own(parse):
     ("桥头胡2020年商业企业申请多少", "commercial"),
     ("桥头胡街道2020年法人或其他组织提出了多少申请", "legal_persons"),
     ("桥头胡2020年收到多少申请", None),
+    ("桥头胡2020年来自企业的申请有多少", "commercial"),
 ])
 def test_applicant_columns(parse, question, column):
-    assert parse(question).column == column
+    query = parse(question)
+    assert query.column == column and not query.leftover
 
 
 @pytest.mark.parametrize("question, operation, top", [
@@ -129,6 +131,7 @@ def test_applicant_columns(parse, question, column):
     ("2019年收到申请前三的街道", "rank", 3),
     ("2019年收到申请前两名", "rank", 2),
     ("对比柴桥和王家收到的申请", "compare", None),
+    ("东柳街道比桥头胡街道2020年多收几件申请", "compare", None),
     ("王家历年收到的申请", "trend", None),
     ("王家收到申请的变化", "trend", None),
     ("桥头胡2020年收到多少申请", "value", None),
@@ -169,3 +172,8 @@ def test_normalize_question():
     assert normalize_question("一。" * 300 + "桥头胡收到多少申请？") == "桥头胡收到多少申请?"
     assert normalize_question("一。" * 300 + "桥头胡收到多少申请？予以公开几件？") == "桥头胡收到多少申请?予以公开几件?"
     assert normalize_question("👍桥头胡❤️收到多少申请？🙏") == "桥头胡收到多少申请?"
+
+
+def test_a_bare_verb_before_the_object_is_its_row(parse):
+    query = parse("东柳街道比桥头胡街道2020年多收几件申请")  # 多收: received more
+    assert query.measure is not None and query.measure.rows == ("new_received",) and not query.leftover
