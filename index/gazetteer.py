@@ -344,11 +344,37 @@ class Gazetteer:
         return found
 
 
+    def abbreviated(self, name: str) -> str | None:
+        """The one held body ``name`` abbreviates by leaving characters out of the body's own name, in order, its
+        place written as the body's (平潭资源生态局: 平潭综合实验区自然资源与生态环境局; 平潭应急局 when the held one
+        is 综合执法与应急管理局), else None. The part after the place keeps the name's last character (局, 委, 办)
+        and three characters or more; without a place, four or more."""
+        found = set()
+        for body in self.bodies:
+            places, core = _places(body)
+            if not core or core in _GENERIC_CORE:
+                continue
+            for prefix in sorted(_prefixes(places) if places else {""}, key=len, reverse=True):
+                if not name.startswith(prefix):
+                    continue
+                rest = name[len(prefix):]
+                if (len(rest) >= (3 if prefix else 4) and rest != core and rest[-1] == core[-1]
+                        and _in_order(rest, core)):
+                    found.add(body)
+                break
+        return next(iter(found)) if len(found) == 1 else None
+
 @lru_cache(maxsize=4096)
 def _sound(char: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
     return lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0] if "\u4e00" <= char <= "\u9fff" else char
+
+
+def _in_order(short: str, long: str) -> bool:
+    """Every character of ``short`` in ``long``, in the same order."""
+    chars = iter(long)
+    return all(c in chars for c in short)
 
 
 def same_sound(a: str, b: str) -> bool:

@@ -459,6 +459,8 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
             continue  # 莆田市哪个局: a place whose bodies are asked about, not a body
         repaired = [m for m in gazetteer.match_fuzzy(text, within=span or (start, end))
                     if m[2] not in fuzzy and _widens(m, matches)]
+        if span and not repaired and (body := gazetteer.abbreviated(text[span[0]:span[1]])):
+            repaired = [(span[0], span[1], body)]  # 平潭资源生态局: characters left out of a held name
         if span is None and not repaired:
             continue
         if not repaired and not _SUFFIX.match(text, end) and not re.search(_SUFFIX.pattern + "$", text[start:end]):

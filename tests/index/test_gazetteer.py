@@ -95,3 +95,17 @@ def test_another_place_written_without_or_with_an_uncommon_level(question):
     gazetteer = Gazetteer([("沭阳县发展和改革局", "沭阳县发展和改革局"), ("上海市人民政府办公厅", "上海市人民政府办公厅")])
     found, others = gazetteer.match_detail(question)
     assert found == [] and others
+
+
+def test_a_name_with_characters_left_out_is_the_one_held_body_it_abbreviates():
+    gazetteer = Gazetteer([("平潭综合实验区自然资源与生态环境局", "平潭综合实验区自然资源与生态环境局"),
+                           ("平潭综合实验区综合执法与应急管理局", "平潭综合实验区综合执法与应急管理局"),
+                           ("平潭综合实验区国有资产管理局", "平潭综合实验区国有资产管理局"),
+                           ("莆田市城市管理局", "莆田市城市管理局"), ("莆田市应急管理局", "莆田市应急管理局")])
+    assert gazetteer.abbreviated("平潭资源生态局") == "平潭综合实验区自然资源与生态环境局"
+    assert gazetteer.abbreviated("平潭应急局") == "平潭综合实验区综合执法与应急管理局"
+    assert gazetteer.abbreviated("平潭交通局") is None  # no held name has its characters
+    assert gazetteer.abbreviated("莆田市管理局") is None  # two held names do
+    assert gazetteer.abbreviated("平潭资源生态委") is None  # the kind of body (局, 委) is kept
+    assert gazetteer.abbreviated("福州资源生态局") is None  # another place
+    assert gazetteer.abbreviated("资源生态局") is None  # without its place, a name is not guessed
