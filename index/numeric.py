@@ -8,18 +8,19 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.checks import fmt_number, row_display
 from ingest.model import NO_SUCH_ROW, Cell
 from ingest.report import row_passages
-from ingest.template import LEGAL_PERSON_COLUMNS, T3_COLUMNS, T4_COLUMNS
+from ingest.template import LEGAL_PERSON_COLUMNS, T3_COLUMNS, T3_FLOW_KEYS, T4_COLUMNS
 
 from .model import Citation, Measure, Query, ReportRef
-from .phrasing import short_row, subject, template_order, where
+from .phrasing import short_row, subject, t2_column_name, template_order, where
 from .wording import W
 
-__all__ = ["Reading", "Tables", "read_measure", "read_measures", "describe_value", "column_keys", "is_money", "shown"]
+__all__ = ["Reading", "Tables", "read_measure", "read_measures", "describe_value", "describe_share", "column_keys",
+           "is_money", "shown"]
 
 _APPLICANT_COLUMNS = tuple(c.key for c in T3_COLUMNS if c.key != "total")
 _T3_LABELS = {c.key: c.label for c in T3_COLUMNS} | {"legal_persons": "法人或其他组织（五类合计）"}
@@ -264,9 +265,54 @@ def describe_value(tables: Tables, reading: Reading, query: Query) -> tuple[str,
     return text, warnings, citations
 
 
+_RESULTS_TOTAL = Measure("三", ("total",), None, "三、本年度办理结果（七）总计", "件")
+
+
+def describe_share(tables: Tables, report: ReportRef, query: Query) -> tuple[str, float | None, list[Citation],
+                                                                           list[str]]:
+    """The measure as a share of the whole it is part of, computed from the two cells and said to be computed: an
+    outcome of table 三 of the 办理结果 总计 (in the same applicant column), an applicant column of its row's 总计,
+    a result of table 四 of its group's 总计. Text, the percentage (None when it cannot be computed), citations,
+    warnings."""
+    measure = query.measure
+    columns, _ = column_keys(query, measure)
+    if measure.table == "三" and not set(measure.rows) & set(T3_FLOW_KEYS):
+        whole_measure, whole_query = _RESULTS_TOTAL, query  # 予以公开的比例: of the requests handled
+    elif measure.table in ("三", "四") and columns != ("total",):
+        whole_measure, whole_query = measure, replace(query, column="total", text="")  # 自然人申请占比: of the row
+    else:
+        text, warnings, citations = describe_value(tables, read_measure(tables, report, measure, query), query)
+        return W.SHARE_NO_WHOLE.format(value=text), None, citations, warnings
+    part = read_measure(tables, report, measure, query)
+    whole = read_measure(tables, report, whole_measure, whole_query)
+    part_text, warnings, citations = describe_value(tables, part, query)
+    whole_text, more, whole_citations = describe_value(tables, whole, whole_query)
+    citations += [c for c in whole_citations if c not in citations]
+    warnings += [w for w in more if w not in warnings]
+    if part.status != "ok" or whole.status != "ok":
+        return W.SHARE_UNKNOWN.format(part=part_text, whole=whole_text), None, citations, warnings
+    if not whole.value:
+        return W.SHARE_ZERO.format(whole=whole_text), None, citations, warnings
+    percent = round(100 * part.value / whole.value, 2)
+    whole_columns, _ = column_keys(whole_query, whole_measure)
+    text = W.SHARE.format(body=report.body, year=report.year, part_subject=subject(measure, columns),
+                          part=shown(part.value, part.unit), whole_subject=subject(whole_measure, whole_columns),
+                          whole=shown(whole.value, whole.unit), percent=fmt_number(percent),
+                          part_where=_where_of(part), whole_where=_where_of(whole))
+    return text, percent, citations, warnings
+
+
+def _where_of(reading: Reading) -> str:
+    rows = list(dict.fromkeys((c.row_key, c.row_label) for c in reading.cells))
+    columns = {c.col_label for c in reading.cells}
+    if len(rows) == 1:
+        return where(reading.measure.table, *rows[0], next(iter(columns)) if len(columns) == 1 else None)
+    return f"表{reading.measure.table}“{reading.measure.label}”{len(reading.cells)}格之和"
+
+
 def _asked_column(measure: Measure) -> str:
     match = re.search(r"（([^）]*)）", measure.label)
-    return match[1] if match else measure.column or ""
+    return match[1] if match else t2_column_name(measure.column or "")
 
 
 def _row_text(tables: Tables, report: ReportRef, table: str, row_key: str) -> str:

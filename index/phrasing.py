@@ -12,7 +12,7 @@ from ingest.checks import row_display
 
 from .model import Measure
 
-__all__ = ["subject", "where", "short_row", "template_order"]
+__all__ = ["subject", "where", "short_row", "template_order", "t2_column_name"]
 
 _ROWS = {
     "new_received": "新收政府信息公开申请",
@@ -44,6 +44,11 @@ _T2_COLUMNS = {"made": "本年新制作", "published": "本年新公开", "total
                "decisions": "处理决定", "fee_amount": "本年收费金额", "items": "项目", "amount": "采购总金额"}
 
 
+def t2_column_name(key: str) -> str:
+    """A table-二 column as a reader names it (现行有效, 对外公开总数)."""
+    return _T2_COLUMNS.get(key, key)
+
+
 def _row(key: str, label: str) -> str:
     if key in _ROWS:
         return _ROWS[key]
@@ -70,7 +75,8 @@ def subject(measure: Measure, columns: tuple[str, ...] = ("total",), column_labe
         if len(measure.rows) > 1:
             row = "与".join(_T2_ROWS.get(r.split("/")[0], r) for r in measure.rows)
         column = (column_label or _T2_COLUMNS.get(measure.column or "", "")).replace("本年增/减", "本年增减")
-        column = re.sub(r"(?<=.)(?:件数|数量)$", "", column)  # 本年制发13件, not 本年制发件数13件
+        column = re.sub(r"总数量$", "总数", column)  # 对外公开总数0件
+        column = re.sub(r"(?<=.)(?<!总)(?:件数|数量)$", "", column)  # 本年制发13件, not 本年制发件数13件
         if column.startswith("采购") and row.endswith("采购"):
             column = column[2:]  # 政府集中采购总金额, not 政府集中采购采购总金额
         return f"{row}{column}"

@@ -167,7 +167,11 @@ _YEAR_WORDS = re.compile(r"(?:[〇○零一二三四五六七八九]{4}|(?:19|20
 # Words of operations, scope, time and text questions: understood, though no lexicon row is theirs.
 # Words of operations, scope, time and numbering: understood, though no lexicon row is theirs. One pattern per
 # kind of word, so the segmentation (``index.lexicon.segment``) may take the longest that fits at any place.
+# a share is asked (予以公开的比例, 自然人申请占比多少): read from the cells, with what it is a share of said
+_SHARE = re.compile(r"所占的?(?:比例|比重|百分比)|(?:的|所)?(?:比例|占比|比重|百分比)|占(?:了|到)?(?:百分之几|百分之多少|多少比例|几成)"
+                    r"|百分之几|百分之多少|几成")
 _UNDERSTOOD = tuple(re.compile(p) for p in (
+    _SHARE.pattern,
     r"(?:[〇○零一二三四五六七八九]{4}|(?:19|20)?\d{2})年度?",
     r"(?<!\d)(?:19|20)\d{2}(?!\d)",
     rf"倒数前(?:{_NUM})(?:名|个|位)?|最少的前(?:{_NUM})(?:名|个|位)?|前(?:{_NUM})(?:名|个|位)?",
@@ -509,7 +513,9 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
         years = (max(years),)
     if len(years) == 1 and last_year and not stated_change:  # 2020年比去年多多少: 2019 and 2020
         years = (years[0] - 1, years[0])
-    operation, top = _operation(without_last_year if stated_change else stripped, len(bodies), len(years))
+    share = bool(_SHARE.search(stripped))
+    operation, top = _operation(_SHARE.sub("", without_last_year if stated_change else stripped), len(bodies),
+                                len(years))
     scope = None
     if not bodies and (m := (_SCOPE if measure or reading.measures else _SCOPE_NAMED).search(stripped)):
         scope = m["scope"]
@@ -535,7 +541,7 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
                  not stated_change and bool(_DIFFERENCE.search(stripped)),
                  _ordinal(m[1]) if (m := _RECENT.search(stripped)) else 0, leftover,
                  (stripped[runs[0][0]:runs[-1][1]].replace("＊", ""),) if runs else (), measures, reading.defaulted,
-                 asks_count, english, place, follow_up)
+                 asks_count, english, place, follow_up, share)
 
 
 _FOLLOW_UP = re.compile(r"(?:呢|怎么样|如何|又如何)[?？。]*$")

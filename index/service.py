@@ -18,7 +18,7 @@ from .dense import DenseIndex, Embedder, load_embedder, read_meta
 from .gazetteer import Gazetteer
 from .model import Answer, Citation, Hit, Query, ReportRef
 from .narrative import Retriever, asks_count, mentions_asked, number_sentence, quote_answer
-from .numeric import Tables, describe_value, read_measure
+from .numeric import Tables, describe_share, describe_value, read_measure
 from .question import MAX_QUESTION_CHARS, parse_question, truncated
 from .wording import W
 
@@ -164,6 +164,20 @@ class Answerer:
                            org=answers[0].org, year=answers[0].year)
         return joined
 
+    def _share(self, question: str, query: Query, tables: Tables, warnings: list[str]) -> Answer:
+        """比例, 占比: one report's measure as a share of its whole, computed from the cells and said to be."""
+        if len(query.bodies) != 1 or len(query.years) > 1 or query.operation != "value":
+            body = query.bodies[0] if query.bodies else min(self.gazetteer.bodies, key=len)
+            year = f"{query.years[0]}年" if query.years else ""
+            return Answer(question, "none", W.SHARE_ONE_REPORT.format(example=f"{body}{year}予以公开的申请占比"),
+                          warnings=tuple(warnings))
+        report = self._report_for(tables, query.bodies[0], query, warnings)
+        if isinstance(report, Answer):
+            return _with_question(report, question)
+        text, percent, citations, notes = describe_share(tables, report, query)
+        return Answer(question, "numeric", text, percent, "%" if percent is not None else None, report.body,
+                      report.year, tuple(citations), tuple(warnings + notes))
+
     def _report_for(self, tables: Tables, body: str, query: Query, warnings: list[str]) -> ReportRef | Answer:
         reports = tables.reports_of(body)
         if query.years:
@@ -178,6 +192,8 @@ class Answerer:
         return reports[-1]
 
     def _numeric(self, question: str, query: Query, tables: Tables, warnings: list[str]) -> Answer:
+        if query.share:
+            return self._share(question, query, tables, warnings)
         if len(query.bodies) > 1 and query.operation == "sum":
             return self._over_bodies(question, query, tables, warnings, "sum")
         if len(query.bodies) > 1 and (query.operation == "trend" or len(query.years) > 1):  # A和B历年: each body

@@ -30,6 +30,12 @@ class W:
                           "六列之和（六列都已填写）。")
     VALUE_BLANK = "{body}{year}年报告中{subject}一栏未填写（空白），无法给出数字{source}。"
     VALUE_UNKNOWN = "{body}{year}年报告中{subject}的数值无法确定{source}：{why}。"
+    SHARE = ("{body}{year}年{part_subject}{part}，占{whole_subject}{whole}的{percent}%。"
+             "报告没有直接写这个比例，是用{part_where}除以{whole_where}算出的。")
+    SHARE_NO_WHOLE = "年度报告的表格里这一项没有可以对照的合计，无法算出比例；表中的数是：{value}"
+    SHARE_UNKNOWN = "无法算出比例：{part}{whole}"
+    SHARE_ZERO = "无法算出比例：{whole}"
+    SHARE_ONE_REPORT = "比例按一份报告计算：请写明一个机关和一个年份，例如“{example}”。"
     VALUE_MISSING_ROW = "{body}{year}年报告的表{table}里没有“{label}”这一项。"
     VALUE_TABLE_MISSING = "{body}{year}年的报告未包含表{table}的数据（报告文本里没有这张表，可能被截去或是图片），无法给出数字。"
     VALUE_TABLE_CUT = "{body}{year}年的报告表{table}不完整（文本在表中截断），这一行不在本报告中，无法给出数字。"

@@ -142,3 +142,22 @@ def test_answers_from_several_threads(answerer):
         answers = list(pool.map(answerer.answer, questions))
     assert [a.value for a in answers[:2]] == [18, 245]
     assert all(a.kind in ("numeric", "narrative") for a in answers)
+
+
+@pytest.mark.parametrize("question, percent, part, whole", [
+    ("桥头胡2020年予以公开的比例是多少", 27.27, "予以公开的申请3件", "11件"),  # 表三 （一）3 of （七）总计 11
+    ("桥头胡街道2020年予以公开的申请占百分之几", 27.27, "予以公开的申请3件", "11件"),
+    ("桥头胡2020年自然人申请占比多少", 100, "自然人提出的18件", "18件"),  # 本年新收: 自然人 18 of 总计 18
+])
+def test_a_share_is_computed_from_two_cells_and_says_so(answerer, question, percent, part, whole):
+    answer = answerer.answer(question)
+    assert (answer.kind, answer.value, answer.unit) == ("numeric", percent, "%")
+    assert part in answer.answer and whole in answer.answer and "报告没有直接写这个比例" in answer.answer
+    assert len(answer.citations) >= 1
+
+
+def test_a_share_with_no_whole_or_over_many_reports_gives_no_number(answerer):
+    answer = answerer.answer("桥头胡2020年规范性文件占比")  # table 二 has no total to divide by
+    assert answer.value is None and "无法算出比例" in answer.answer
+    answer = answerer.answer("2020年各街道收到申请的比例")
+    assert (answer.kind, answer.value) == ("none", None) and "一个机关和一个年份" in answer.answer
