@@ -67,6 +67,11 @@ class Tables:
     def reports_of(self, body: str) -> list[ReportRef]:
         return self._refs("body = ?", (body,))
 
+    def mentions(self, body: str, word: str) -> bool:
+        """Whether the text of one of ``body``'s reports has ``word`` in it."""
+        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM passages p JOIN reports r ON r.id = p.report_id"
+                                 " WHERE r.body = ? AND instr(p.text, ?) > 0)", (body, word)).fetchone()[0] == 1
+
     def reports_in(self, year: int, scope: str | None = None, place: str | None = None) -> list[ReportRef]:
         clause, args = _scope_clause(scope, place)
         return self._refs(f"year = ? AND {clause}", (year, *args))

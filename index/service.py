@@ -114,6 +114,14 @@ class Answerer:
             return Answer(question, "none", W.FOLLOW_UP.format(example=example), warnings=tuple(warnings))
         if not query.in_scope:
             return Answer(question, "none", W.OUT_OF_SCOPE, warnings=tuple(warnings))
+        if query.unknown_body and (place := self._place_of(query)):  # 鄞州区东柳街道: a place the name leaves out
+            body = query.bodies[0]
+            if not tables.mentions(body, place):
+                return Answer(question, "none", W.PLACE_NOT_STATED.format(body=body, place=query.unknown_body),
+                              warnings=tuple(warnings),
+                              suggestions=((body, query.text.replace(query.unknown_body, "", 1)),))
+            warnings.append(W.PLACE_STATED.format(body=body, place=place))
+            query = replace(query, unknown_body=None, suggestions=())
         if query.unknown_body:
             known = "、".join(sorted(self.gazetteer.bodies)[:12]) + ("等" if len(self.gazetteer.bodies) > 12 else "")
             missing = W.NO_BODY.format(body=query.unknown_body, known=known)
@@ -163,6 +171,20 @@ class Answerer:
             return replace(joined, kind="numeric", answer=text, value=total, unit=answers[0].unit,
                            org=answers[0].org, year=answers[0].year)
         return joined
+
+    def _place_of(self, query: Query) -> str | None:
+        """The place written before the one body named, when the body's names carry no place (鄞州区|东柳街道): the
+        place without its level (鄞州), else None."""
+        unknown = query.unknown_body
+        if len(query.bodies) != 1 or self.gazetteer.places.get(query.bodies[0]) or \
+                not re.fullmatch(r"[\u4e00-\u9fff]{2,8}?(?:省|市|区|县|旗|州)", unknown):
+            return None
+        after = query.text[query.text.find(unknown) + len(unknown):]
+        named = self.gazetteer.match(after)
+        if not named or named[0][0] != 0 or named[0][2] != query.bodies[0]:
+            return None
+        stem = re.sub(r"(?:省|市|区|县|旗|州)$", "", unknown)
+        return stem if len(stem) >= 2 else None
 
     def _share(self, question: str, query: Query, tables: Tables, warnings: list[str]) -> Answer:
         """比例, 占比: one report's measure as a share of its whole, computed from the cells and said to be."""

@@ -161,3 +161,11 @@ def test_a_share_with_no_whole_or_over_many_reports_gives_no_number(answerer):
     assert answer.value is None and "无法算出比例" in answer.answer
     answer = answerer.answer("2020年各街道收到申请的比例")
     assert (answer.kind, answer.value) == ("none", None) and "一个机关和一个年份" in answer.answer
+
+
+def test_a_place_before_a_body_whose_name_has_none_is_checked_against_its_text(answerer):
+    # 桥头胡街道's report names no district in its name; its text does not mention 海淀 either
+    answer = answerer.answer("海淀区桥头胡街道2020年收到多少申请")
+    assert (answer.kind, answer.value) == ("none", None)
+    assert "没有写到海淀区" in answer.answer
+    assert answer.suggestions and answer.suggestions[0][0] == "桥头胡街道" and "海淀" not in answer.suggestions[0][1]
