@@ -114,3 +114,5 @@ class Query:
     place: str | None = None  # the bodies of a place are asked about (平潭各单位): the place's own body name
     follow_up: bool = False  # 那2022年呢, 那东柳街道呢: asks on from a question before, which is not kept
     share: bool = False  # 比例, 占比, 百分之几: the measure as a share of its total is asked
+    negated: str = ""  # 没有, 除了…以外 before a row: what the row does not count is asked, which no cell holds
+    negated_measures: tuple[Measure, ...] = ()  # the rows so negated

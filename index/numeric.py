@@ -19,7 +19,7 @@ from .model import Citation, Measure, Query, ReportRef
 from .phrasing import short_row, subject, t2_column_name, template_order, where
 from .wording import W
 
-__all__ = ["Reading", "Tables", "read_measure", "read_measures", "describe_value", "describe_share", "column_keys",
+__all__ = ["Reading", "Tables", "read_measure", "read_measures", "describe_value", "describe_share", "column_keys", "RESULTS_TOTAL",
            "is_money", "shown"]
 
 _APPLICANT_COLUMNS = tuple(c.key for c in T3_COLUMNS if c.key != "total")
@@ -270,7 +270,7 @@ def describe_value(tables: Tables, reading: Reading, query: Query) -> tuple[str,
     return text, warnings, citations
 
 
-_RESULTS_TOTAL = Measure("三", ("total",), None, "三、本年度办理结果（七）总计", "件")
+RESULTS_TOTAL = Measure("三", ("total",), None, "三、本年度办理结果（七）总计", "件")
 
 
 def describe_share(tables: Tables, report: ReportRef, query: Query) -> tuple[str, float | None, list[Citation],
@@ -282,7 +282,7 @@ def describe_share(tables: Tables, report: ReportRef, query: Query) -> tuple[str
     measure = query.measure
     columns, _ = column_keys(query, measure)
     if measure.table == "三" and not set(measure.rows) & set(T3_FLOW_KEYS):
-        whole_measure, whole_query = _RESULTS_TOTAL, query  # 予以公开的比例: of the requests handled
+        whole_measure, whole_query = RESULTS_TOTAL, query  # 予以公开的比例: of the requests handled
     elif measure.table in ("三", "四") and columns != ("total",):
         whole_measure, whole_query = measure, replace(query, column="total", text="")  # 自然人申请占比: of the row
     else:

@@ -10,6 +10,7 @@ import re
 
 from ingest.checks import row_display
 
+from .lexicon import T3_GROUPS
 from .model import Measure
 
 __all__ = ["subject", "where", "short_row", "template_order", "t2_column_name"]
@@ -84,9 +85,17 @@ def subject(measure: Measure, columns: tuple[str, ...] = ("total",), column_labe
         base = _GROUPS[group]
     elif len(measure.rows) > 1 and set(measure.rows) == {"litigation_direct", "litigation_after_review"}:
         base = "行政诉讼案件（直接起诉和复议后起诉合计）"
+    elif len(measure.rows) > 1 and len(groups := {r.split(".")[0] for r in measure.rows}) == 1 \
+            and (group := next(iter(groups))) in _GROUPS:  # some reasons of one group: 不予公开的申请中，A和B的合计
+        from ingest.template import TABLE3
+
+        labels = {r.key: r.label for r in TABLE3.rows}
+        reasons = [re.sub(r"^\d+\.", "", labels.get(r, r).rsplit(" ", 1)[-1])
+                   for r in sorted(measure.rows, key=template_order)]
+        base = f"{_GROUPS[group]}中，" + "、".join(reasons[:-1]) + "和" + reasons[-1] + "的合计"
     elif len(measure.rows) > 1:  # several rows asked together: 予以公开和部分公开的申请合计
         ordered = sorted(measure.rows, key=template_order)
-        names = [_T4_LIST.get(r) or re.sub(r"的?(申请|案件)$", "", _row(r, "") or r) for r in ordered]
+        names = [_T4_LIST.get(r) or re.sub(r"的?(?:政府信息公开)?(申请|案件)$", "", _row(r, "") or r) for r in ordered]
         noun = "案件" if measure.table == "四" else "的申请"
         base = ("、".join(names[:-1]) + "和" + names[-1] if len(names) > 1 else names[0]) + f"{noun}合计"
     else:
@@ -104,8 +113,10 @@ def subject(measure: Measure, columns: tuple[str, ...] = ("total",), column_labe
 
 
 def _group_of(rows: tuple[str, ...]) -> str | None:
+    """The group (不予公开, 无法提供, 不予处理) the rows are all of, when they are the whole group."""
     groups = {r.split(".")[0] for r in rows}
-    return next(iter(groups)) if len(groups) == 1 and next(iter(groups)) in _GROUPS else None
+    group = next(iter(groups)) if len(groups) == 1 else None
+    return group if group in _GROUPS and set(rows) == set(T3_GROUPS[group]) else None
 
 
 def template_order(row_key: str) -> int:

@@ -178,6 +178,7 @@ _UNDERSTOOD = tuple(re.compile(p) for p in (
     r"排名|排序|排行|名次|从多到少|由多到少|从高到低|排一下|排个序|排个名|排在最后|最后一名|垫底",
     rf"倒数第(?:{_NUM})(?:名|位|个)?|第(?:{_NUM})(?:多|少|名|高|低|大|小)",
     r"最多|最高|最大|最少|最低|最小|更多|更少|更高|更低",
+    r"(?:没有|没)(?=[？?。]*$)",  # 废止过规范性文件没有？: a yes-or-no question, not a negation
     r"(?:哪个|哪家|哪一个|哪些|各|所有|全部|每个|(?<![上下前后第这那去今明本])[一二两三四五六七八九十\d]+个)"
     r"(?:单位|机关|部门|街道办事处|街道办|街道|镇|乡|局|片区管理局|片区|区|县|委)?",
     r"谁",
@@ -231,8 +232,8 @@ def _joined(text: str, first: _Term, second: _Term, terms: list[_Term]) -> bool:
     or two groups of table 四 are written side by side (行政复议行政诉讼)."""
     between = [t for t in terms if first.end <= t.start and t.end <= second.start]
     gap = text[first.end:second.start]
-    if any(t.sense("filler") is None for t in between):
-        return False
+    if any(t.sense("filler") is None and t.sense("head") is None for t in between):
+        return False  # (the object 申请 may stand between: 收到的申请和上年结转的)
     if _CONNECTORS.search(gap) or re.search(r"[和与及跟、]|以及|还有|加上|加(?![强快大])", gap):
         return True
     both = [t.sense("row") for t in (first, second)]
@@ -527,6 +528,12 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     english = bool(_LATIN.search(text)) and len(re.findall(r"[\u4e00-\u9fff]", text)) < 4
     in_scope = bool(bodies or unknown or measure or reading.measures or _DOMAIN.search(stripped))
     topic = _YEAR_WORDS.sub("", stripped).replace("＊", "")
+    negated = ""
+    after = [t for t in terms if runs and t.start >= runs[0][0] and (t.sense("row") or t.sense("t2row")
+                                                                      or t.sense("t2column") or t.sense("column"))]
+    if leftover and reading.measures and set(leftover) <= _NEGATION_CHARS and after:  # 没有予以公开的, 除了…以外:
+        negated = stripped[runs[0][0]:max(runs[-1][1], after[0].end)].replace("＊", "")  # what a row does not
+        # count is asked, which no cell holds
     if leftover:
         measure = None  # words the tables cannot account for: no cell answers this
     measures = tuple(reading.measures) if len(reading.measures) > 1 and not leftover else ()
@@ -541,9 +548,11 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
                  not stated_change and bool(_DIFFERENCE.search(stripped)),
                  _ordinal(m[1]) if (m := _RECENT.search(stripped)) else 0, leftover,
                  (stripped[runs[0][0]:runs[-1][1]].replace("＊", ""),) if runs else (), measures, reading.defaulted,
-                 asks_count, english, place, follow_up, share)
+                 asks_count, english, place, follow_up, share, negated,
+                 tuple(reading.measures) if negated else ())
 
 
+_NEGATION_CHARS = set("没有未并不是非除了以之外")
 _FOLLOW_UP = re.compile(r"(?:呢|怎么样|如何|又如何)[?？。]*$")
 _PLACE_SCOPE = re.compile(r"^(?:\d{2,4}年度?)?(?:已?收录的?)?(?:各|哪个|哪家|哪些|所有|全部|每个|[一二两三四五六七八九十\d]+[个家])"
                           r"|^(?:\d{2,4}年度?)?已?收录的?各?(?:部门|单位|机关|局|片区)"

@@ -18,7 +18,7 @@ from .dense import DenseIndex, Embedder, load_embedder, read_meta
 from .gazetteer import Gazetteer
 from .model import Answer, Citation, Hit, Query, ReportRef
 from .narrative import Retriever, asks_count, mentions_asked, number_sentence, quote_answer
-from .numeric import Tables, describe_share, describe_value, read_measure
+from .numeric import RESULTS_TOTAL, Tables, describe_share, describe_value, read_measure
 from .question import MAX_QUESTION_CHARS, parse_question, truncated
 from .wording import W
 
@@ -131,6 +131,8 @@ class Answerer:
             if not query.bodies or query.operation in ("value", "sum"):  # never answered as another body, nor summed
                 return Answer(question, "none", missing, warnings=tuple(warnings), suggestions=retry)  # without it
             warnings.append(missing)
+        if query.negated:
+            return self._negated(question, query, tables, warnings)
         if query.measure is not None:
             return self._numeric(question, query, tables, warnings)
         if query.measures:  # measures of different tables asked together: each, and their sum
@@ -185,6 +187,27 @@ class Answerer:
             return None
         stem = re.sub(r"(?:省|市|区|县|旗|州)$", "", unknown)
         return stem if len(stem) >= 2 else None
+
+    def _negated(self, question: str, query: Query, tables: Tables, warnings: list[str]) -> Answer:
+        """没有予以公开的申请: the table counts each outcome, not what is not one; the cells asked about and the
+        total they are part of are given, and no difference is made up."""
+        measure = query.negated_measures[0]
+        asked = replace(query, measure=measure, negated="", negated_measures=())
+        if len(query.bodies) != 1 or len(query.years) > 1:
+            return Answer(question, "none", W.NEGATED.format(words=query.negated), warnings=tuple(warnings))
+        report = self._report_for(tables, query.bodies[0], asked, warnings)
+        if isinstance(report, Answer):
+            return _with_question(report, question)
+        texts, citations = [], []
+        wholes = [measure] if measure.rows == ("total",) or measure.table != "三" else [measure, RESULTS_TOTAL]
+        for part in wholes:
+            text, notes, cited = describe_value(tables, read_measure(tables, report, part, asked), asked)
+            texts.append(text)
+            citations += [c for c in cited if c not in citations]
+            warnings += [n for n in notes if n not in warnings]
+        text = W.NEGATED.format(words=query.negated) + W.NEGATED_CELLS.format(cells="".join(texts))
+        return Answer(question, "none", text,
+                      org=report.body, year=report.year, citations=tuple(citations), warnings=tuple(warnings))
 
     def _share(self, question: str, query: Query, tables: Tables, warnings: list[str]) -> Answer:
         """比例, 占比: one report's measure as a share of its whole, computed from the cells and said to be."""

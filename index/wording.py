@@ -35,6 +35,8 @@ class W:
     VALUE_UNKNOWN = "{body}{year}年报告中{subject}的数值无法确定{source}：{why}。"
     SHARE = ("{body}{year}年{part_subject}{part}，占{whole_subject}{whole}的{percent}%。"
              "报告没有直接写这个比例，是用{part_where}除以{whole_where}算出的。")
+    NEGATED = "年度报告的表格逐项统计，没有“{words}”这一项，这里不替您推算。"
+    NEGATED_CELLS = "表中相关的数：{cells}"
     SHARE_NO_WHOLE = "年度报告的表格里这一项没有可以对照的合计，无法算出比例；表中的数是：{value}"
     SHARE_UNKNOWN = "无法算出比例：{part}{whole}"
     SHARE_ZERO = "无法算出比例：{whole}"

@@ -14,7 +14,7 @@ from .store import SCHEMA_VERSION, Store, StoreVersionError, stored_version
 
 __all__ = ["main"]
 
-_STATUS = {"added": "新增", "replaced": "替换", "unchanged": "未变", "failed": "失败"}
+_STATUS = {"added": "新增", "replaced": "替换", "reparsed": "重新解析", "unchanged": "未变", "failed": "失败"}
 
 INGEST_EPILOG = """\
 示例:
@@ -177,10 +177,12 @@ def run_ingest(args: argparse.Namespace) -> int:
                 counts[outcome.status] += 1
                 _print(bar.write, outcome)
         totals = store.counts()
-    print(f"完成：新增 {counts['added']}，替换 {counts['replaced']}，未变 {counts['unchanged']}，失败 {counts['failed']}。"
+    reparsed = f"，重新解析 {counts['reparsed']}（程序更新后按新的解析重读）" if counts["reparsed"] else ""
+    print(f"完成：新增 {counts['added']}，替换 {counts['replaced']}{reparsed}，未变 {counts['unchanged']}，"
+          f"失败 {counts['failed']}。"
           f"库中共 {totals['reports']} 份报告、{totals['cells']} 个单元格、{totals['passages']} 段文本、"
           f"{totals['findings']} 条勾稽问题（{config.paths.database}）。")
-    if not args.no_index and (counts["added"] or counts["replaced"]):
+    if not args.no_index and (counts["added"] or counts["replaced"] or counts["reparsed"]):
         # The write path keeps the read path's dense index current; imported here, at the entry point only.
         from index.cli import update_index
 

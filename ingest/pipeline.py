@@ -20,7 +20,7 @@ __all__ = ["FileOutcome", "collect_files", "ingest_file"]
 @dataclass(frozen=True)
 class FileOutcome:
     path: Path
-    status: str  # added | replaced | unchanged | failed
+    status: str  # added | replaced | reparsed | unchanged | failed
     report: Report | None = None
     error: str | None = None
     replaced_source: str | None = None

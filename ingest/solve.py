@@ -197,6 +197,7 @@ def _merged(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 def _short_row(tokens: Sequence[str], n: int, check: RowCheck | None) -> RowSolution:
     """A row with too few numbers (blank cells dropped): its last number is the 总计 when the others add up to it."""
+    whole = all(t.startswith("=") for t in tokens)  # each a cell as printed: there are too few, none to cut
     tokens = [t.lstrip("=") for t in tokens]
     shown = " ".join(tokens)
     try:
@@ -206,6 +207,8 @@ def _short_row(tokens: Sequence[str], n: int, check: RowCheck | None) -> RowSolu
     if check is not None and values and 1 < len(tokens) < n and abs(sum(values[:-1]) - values[-1]) < 1e-9:
         return RowSolution(None, "total_only", f"本行只有 {len(tokens)} 个数值（{shown}），少于 {n} 列；末值为总计，"
                            "其余各列无法确定", total=tokens[-1])
+    if whole and len(tokens) < n:
+        return RowSolution(None, "unknown", f"本行只有 {len(tokens)} 个数值（{shown}），少于 {n} 列，无法确定各在哪一列")
     return RowSolution(None, "unknown", f"本行数值“{shown}”无法拆分为 {n} 列，无法确定各列数值")
 
 

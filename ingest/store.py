@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import sqlite_utils
@@ -26,7 +27,19 @@ from .tokenize import tokenize
 
 __all__ = ["Store", "WriteResult", "StoreVersionError", "content_hash", "stored_version", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
+
+
+@lru_cache(maxsize=1)
+def parser_version() -> str:
+    """A digest of the code that turns a file into stored rows: a file stored by other code is read again (a
+    parser fix reaches every report already stored), a file stored by this code is left as it is."""
+    here = Path(__file__).parent
+    code = [path.read_bytes() for path in sorted(here.glob("*.py")) if path.name not in _NOT_PARSING]
+    return content_hash(*code)
+
+
+_NOT_PARSING = {"cli.py", "audit.py", "__main__.py"}
 
 
 def content_hash(*parts: str | bytes) -> str:
@@ -57,7 +70,7 @@ def stored_version(path: Path) -> int | None:
 
 @dataclass(frozen=True)
 class WriteResult:
-    status: str  # added | replaced | unchanged
+    status: str  # added | replaced | reparsed | unchanged
     report_id: str
     replaced_source: str | None = None
 
@@ -112,8 +125,8 @@ class Store:
         }, pk="id", foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
         # every file digest ever stored, with the report it gave: a version later superseded by another file for
         # the same body and year stays known, so running over the same folder again changes nothing
-        db["files"].create({"sha256": str, "source": str, "report_id": str, "ingested_at": float}, pk="sha256",
-                           if_not_exists=True)
+        db["files"].create({"sha256": str, "source": str, "report_id": str, "ingested_at": float, "parser": str},
+                           pk="sha256", if_not_exists=True)
         # passage ids are never reused (they are FAISS ids): the next id survives deletions
         db["counters"].create({"name": str, "value": int}, pk="name", if_not_exists=True)
         db["findings"].create({
@@ -130,7 +143,17 @@ class Store:
 
     # --- writing --------------------------------------------------------------------------------------------
     def has_file(self, sha256: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha256,)).fetchone() is not None
+        """Whether the file is stored as this code reads it: stored by it, or stored by other code and since
+        superseded by a newer file for the same body and year (reading it again would change nothing held)."""
+        row = self.conn.execute("SELECT parser, report_id FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            return False
+        if row[0] == parser_version():
+            return True
+        if self.conn.execute("SELECT 1 FROM reports WHERE id = ?", (row[1],)).fetchone() is None:
+            self.conn.execute("UPDATE files SET parser = ? WHERE sha256 = ?", (parser_version(), sha256))
+            return True
+        return False
 
     def write(self, report: Report, sha256: str) -> WriteResult:
         """Store one parsed report in a single transaction (see the module docstring). A body written with or
@@ -143,8 +166,11 @@ class Store:
             passage_rows = [(content_hash(p.text), p,
                              " ".join(tokenize(f"{report.body}\n{p.section}\n{p.search_text or p.text}")))
                             for p in report.passages]
-            old = self.conn.execute("SELECT id, source FROM reports WHERE body = ? AND year = ? AND part = ?",
+            old = self.conn.execute("SELECT id, source, sha256 FROM reports WHERE body = ? AND year = ? AND part = ?",
                                     (report.body, report.year, report.part)).fetchone()
+            stale = self.conn.execute("SELECT report_id FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+            if stale and stale[0] != (old[0] if old else None):
+                self._delete(stale[0])  # read by other code under another body or year: that reading goes
             if old:
                 self._delete(old[0])
             self.conn.execute(
@@ -164,8 +190,8 @@ class Store:
                         or 0) + 1
             self.conn.execute("INSERT OR REPLACE INTO counters (name, value) VALUES ('passage_id', ?)",
                               (first + len(passage_rows),))
-            self.conn.execute("INSERT OR REPLACE INTO files (sha256, source, report_id, ingested_at) VALUES (?,?,?,?)",
-                              (sha256, report.source, report_id, time.time()))
+            self.conn.execute("INSERT OR REPLACE INTO files (sha256, source, report_id, ingested_at, parser)"
+                              " VALUES (?,?,?,?,?)", (sha256, report.source, report_id, time.time(), parser_version()))
             self.conn.executemany(
                 "INSERT INTO passages (id, hash, report_id, kind, section_key, section, ord, start, end, text)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -176,6 +202,8 @@ class Store:
                                    for i, (_, p, tokens) in enumerate(passage_rows)])
             self._insert_findings(report_id, report.findings)
             self._recheck_years(report.body, report.year)
+        if old and old[2] == sha256:
+            return WriteResult("reparsed", report_id)  # the same file, read by newer code
         return WriteResult("replaced" if old else "added", report_id, old[1] if old else None)
 
     def _one_name(self, report: Report) -> Report:

@@ -177,3 +177,10 @@ def test_normalize_question():
 def test_a_bare_verb_before_the_object_is_its_row(parse):
     query = parse("东柳街道比桥头胡街道2020年多收几件申请")  # 多收: received more
     assert query.measure is not None and query.measure.rows == ("new_received",) and not query.leftover
+
+
+def test_two_rows_joined_with_their_object_between_are_both_asked(parse):
+    query = parse("桥头胡2020年收到的申请和上年结转的合计")
+    assert query.measure is not None and set(query.measure.rows) == {"new_received", "carried_over"}
+    query = parse("桥头胡2020年收到的申请中予以公开多少")  # what was received is the context of an outcome
+    assert query.measure is not None and query.measure.rows == ("disclosed",)

@@ -169,3 +169,22 @@ def test_a_place_before_a_body_whose_name_has_none_is_checked_against_its_text(a
     assert (answer.kind, answer.value) == ("none", None)
     assert "没有写到海淀区" in answer.answer
     assert answer.suggestions and answer.suggestions[0][0] == "桥头胡街道" and "海淀" not in answer.suggestions[0][1]
+
+
+@pytest.mark.parametrize("question", ["桥头胡2020年没有予以公开的申请有多少", "桥头胡街道2020年没有被予以公开的申请有几件",
+                                      "桥头胡2020年除了予以公开以外的申请有多少"])
+def test_a_negated_row_is_not_answered_with_the_row(answerer, question):
+    answer = answerer.answer(question)
+    assert (answer.kind, answer.value) == ("none", None)
+    assert "不替您推算" in answer.answer
+    assert "予以公开的申请3件" in answer.answer and "11件" in answer.answer  # the cells asked about, and their whole
+
+
+def test_a_question_ending_in_meiyou_is_a_yes_or_no_question(answerer):
+    assert answerer.answer("桥头胡2020年收到过申请没有").value == 18
+
+
+def test_some_reasons_of_a_group_are_not_named_as_the_group(answerer):
+    answer = answerer.answer("桥头胡2020年属于国家秘密和保护第三方合法权益的一共多少件")
+    assert answer.value == 0
+    assert answer.answer.startswith("桥头胡街道2020年不予公开的申请中，属于国家秘密和保护第三方合法权益的合计0件")

@@ -82,6 +82,31 @@ def test_new_file_for_the_same_body_and_year_replaces_the_old(store, tmp_path):
     assert report_rows(store.path, other_id) == other_rows
 
 
+def test_a_file_stored_by_other_parsing_code_is_read_again_once(store, tmp_path, monkeypatch):
+    path = _copy(tmp_path, QIAOTOUHU)
+    assert ingest_file(path, store).status == "added"
+    store.conn.execute("UPDATE cells SET value = 99 WHERE row_key = 'new_received' AND col_key = 'total'")
+    store.conn.execute("UPDATE files SET parser = 'older code'")  # as an earlier version of the parser left it
+    assert ingest_file(path, store).status == "reparsed"
+    (value,) = store.conn.execute("SELECT value FROM cells WHERE tbl = '三' AND row_key = 'new_received'"
+                                  " AND col_key = 'total'").fetchone()
+    assert value == 18  # the new reading replaced the old one, whole
+    assert store.counts()["reports"] == 1
+    assert _ids(store.conn, "SELECT rowid FROM passages_fts") == _ids(store.conn, "SELECT id FROM passages")
+    before = dump_database(store.path)
+    assert ingest_file(path, store).status == "unchanged"  # and once only
+    assert dump_database(store.path) == before
+
+
+def test_a_superseded_file_stored_by_other_code_stays_superseded(store, tmp_path):
+    old = _copy(tmp_path, QIAOTOUHU)
+    ingest_file(old, store)
+    assert ingest_file(_edited_qiaotouhu(tmp_path), store).status == "replaced"
+    store.conn.execute("UPDATE files SET parser = 'older code'")
+    assert ingest_file(old, store).status == "unchanged"  # a newer file holds 桥头胡街道 2020: the old one stays out
+    assert [r["source"] for r in store.reports()] == ["qiaotouhu_corrected.txt"]
+
+
 def test_passage_fts_rowid_is_the_passage_id(store, tmp_path):
     for number in (QIAOTOUHU, ZUOJIAZHUANG):
         ingest_file(_copy(tmp_path, number), store)
