@@ -118,6 +118,20 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
 
     operation = query.operation
     org = None
+    unknown = [r for r in skipped if r.status == "unknown"]
+    if unknown and operation in ("sum", "max", "min", "rank", "rank_min", "nth", "nth_min"):
+        # a total or a ranking over cells some of which cannot be read is not known: no headline number
+        ordered = sorted(good, key=lambda r: _comparable(r, money), reverse=True)
+        what = "合计" if operation == "sum" else "排名"
+        text = W.AGG_UNKNOWN_PARTS.format(year=year, scope=scope, label=label, n=len(unknown), what=what,
+                                          names="、".join(f"{r.report.body}{r.report.year}年" for r in unknown),
+                                          parts=listed(ordered))
+        blank = [r for r in skipped if r.status != "unknown"]
+        warnings = [w for w in warnings if not w.startswith(W.AGG_SKIPPED.split("：")[0])]
+        if blank:
+            warnings.append(W.AGG_SKIPPED.format(names="、".join(f"{r.report.body}{r.report.year}年" for r in blank)))
+        return Answer(question, "aggregate", text, None, None, None, year if isinstance(year, int) else None,
+                      tuple(_citation(r) for r in ordered[:MAX_CITED]), tuple(warnings))
     if operation in ("max", "min", "rank", "rank_min", "nth", "nth_min"):
         ascending = operation in ("min", "rank_min", "nth_min")
         ordered = sorted(good, key=lambda r: _comparable(r, money), reverse=not ascending)

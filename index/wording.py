@@ -63,6 +63,8 @@ class W:
     AGG_RANK = "{year}年{scope}{label}排名（从多到少）：{parts}。"
     AGG_COMPARE = "{label}对比：{parts}。"
     AGG_TREND = "{body}{label}历年情况：{parts}。"
+    AGG_UNKNOWN_PARTS = ("{year}年{scope}{label}的{what}无法得出：{n}份报告的这一项数值无法确定（{names}），"
+                         "它们可能改变结果。能读出的：{parts}。")
     AGG_SKIPPED = "未计入（未填写或无法确定）：{names}。"
     AGG_DIFFERENCE = "{first}比{second}{more} {value}。"
     AGG_SAME = "{first}与{second}相同。"
