@@ -72,6 +72,20 @@ class Tables:
         return self.conn.execute("SELECT EXISTS (SELECT 1 FROM passages p JOIN reports r ON r.id = p.report_id"
                                  " WHERE r.body = ? AND instr(p.text, ?) > 0)", (body, word)).fetchone()[0] == 1
 
+    def percent_stated(self, report_id: str, percent: float, count: float) -> str | None:
+        """A sentence of the report's text that states ``count`` and ``percent`` (as printed, to its own
+        decimals), or None."""
+        for (text,) in self.conn.execute("SELECT text FROM passages WHERE report_id = ? AND kind = 'text'"
+                                         " AND instr(text, '%') + instr(text, '％') > 0", (report_id,)):
+            for sentence in re.split(r"(?<=[。；！？])|\n", text):
+                if not re.search(rf"(?<![\d.]){re.escape(fmt_number(count))}\s*[件个项条]", sentence):
+                    continue
+                for printed in re.findall(r"(\d+(?:\.\d+)?)\s*[%％]", sentence):
+                    decimals = len(printed.split(".")[1]) if "." in printed else 0
+                    if abs(float(printed) - percent) <= 0.5 * 10 ** -decimals + 1e-9:
+                        return sentence.strip()
+        return None
+
     def reports_in(self, year: int, scope: str | None = None, place: str | None = None) -> list[ReportRef]:
         clause, args = _scope_clause(scope, place)
         return self._refs(f"year = ? AND {clause}", (year, *args))
@@ -302,8 +316,11 @@ def describe_share(tables: Tables, report: ReportRef, query: Query) -> tuple[str
     whole_columns, _ = column_keys(whole_query, whole_measure)
     text = W.SHARE.format(body=report.body, year=report.year, part_subject=subject(measure, columns),
                           part=shown(part.value, part.unit), whole_subject=subject(whole_measure, whole_columns),
-                          whole=shown(whole.value, whole.unit), percent=fmt_number(percent),
-                          part_where=_where_of(part), whole_where=_where_of(whole))
+                          whole=shown(whole.value, whole.unit), percent=fmt_number(percent))
+    if stated := tables.percent_stated(report.id, percent, part.value):
+        text += W.SHARE_STATED.format(sentence=stated)
+    else:
+        text += W.SHARE_COMPUTED.format(part_where=_where_of(part), whole_where=_where_of(whole))
     return text, percent, citations, warnings
 
 

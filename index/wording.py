@@ -33,8 +33,9 @@ class W:
                           "六列之和（六列都已填写）。")
     VALUE_BLANK = "{body}{year}年报告中{subject}一栏未填写（空白），无法给出数字{source}。"
     VALUE_UNKNOWN = "{body}{year}年报告中{subject}的数值无法确定{source}：{why}。"
-    SHARE = ("{body}{year}年{part_subject}{part}，占{whole_subject}{whole}的{percent}%。"
-             "报告没有直接写这个比例，是用{part_where}除以{whole_where}算出的。")
+    SHARE = "{body}{year}年{part_subject}{part}，占{whole_subject}{whole}的{percent}%。"
+    SHARE_COMPUTED = "这个比例是用{part_where}除以{whole_where}算出的，报告正文里没有找到写明它的句子。"
+    SHARE_STATED = "报告正文也写到：“{sentence}”"
     NEGATED = "年度报告的表格逐项统计，没有“{words}”这一项，这里不替您推算。"
     NEGATED_CELLS = "表中相关的数：{cells}"
     SHARE_NO_WHOLE = "年度报告的表格里这一项没有可以对照的合计，无法算出比例；表中的数是：{value}"
