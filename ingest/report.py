@@ -98,6 +98,7 @@ def parse_report(document: Document) -> Report:
     stream = stream_of(blocks)
     found = read_stream_tables(stream, fmt)
     cells, warnings, tables = read_tables(blocks, zones, fmt, found, collapses_repeats(blocks))
+    cells = _header_units(cells, text)
     _, sections, paragraphs = split_sections(reflow(blocks, table_spans(stream, found)))
     if body is None or year is None:
         missing = "、".join(x for x, v in (("机关名称", body), ("年度", year)) if v is None)
@@ -126,6 +127,21 @@ def parse_report(document: Document) -> Report:
         raise UnidentifiedReport(f"{message}，只有统计表的片段，与库中任何报告的数字都对不上；请提供完整的报告，"
                                  "或在文件开头写明报告标题。", report)
     return report
+
+
+# a money column's header with its unit, however the layout broke it: 采购总金额（单位：元）, 采购总金额\n(\n单位：元\n)
+_MONEY_HEADERS = (("procurement", "amount", "采购总金额"), ("fees", "fee_amount", "收费金额"))
+
+
+def _header_units(cells: list[Cell], text: str) -> list[Cell]:
+    """Table 二's money cells read without a unit take the unit their column's header states, wherever the
+    layout put it (a header cut over several lines, a unit line of its own)."""
+    units = {}
+    for row_key, column, header in _MONEY_HEADERS:
+        if match := re.search(header + r"[\s（(]*(?:单位\s*[:：]?\s*)?(万元|亿元|元)", text):
+            units[(row_key, column)] = match[1]
+    return [replace(c, unit=units[(c.row_key, c.col_key)]) if c.table == "二" and c.unit is None and
+            c.value is not None and (c.row_key, c.col_key) in units else c for c in cells]
 
 
 _STATE_NOTE = {INCOMPLETE: "不完整：报告文本在表中截断，缺少的行不在本报告中", MISSING: "：报告文本里没有这张表（可能被截去，或是图片）"}

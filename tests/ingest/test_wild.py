@@ -119,3 +119,13 @@ def test_audit_table_three_is_whole_or_the_source_breaks_the_rule():
         assert problems and all("≠" in p for p in problems), problems
     assert total["table3_whole"] == len(full) - len(not_whole)
     assert total["table3_whole_share"] >= 0.85  # measured 51/59; a parser change that loses a table shows here
+
+
+def test_a_money_column_takes_the_unit_its_header_states_across_lines():
+    from ingest.report import parse_bytes
+
+    # 209: the header reads 采购总金额 / ( / 单位：元 / ) on four lines; the row 政府集中采购 20 9857483
+    path = WILD / "reports" / "209_putian_haiyuju_2020.txt"
+    cells = {(c.row_key, c.col_key): c for c in parse_bytes(path.read_bytes(), path.name).cells if c.table == "二"}
+    assert (cells[("procurement", "amount")].value, cells[("procurement", "amount")].unit) == (9857483, "元")
+    assert cells[("procurement", "items")].unit is None  # a count has no money unit
