@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Sense", "TERMS", "senses", "segment", "CHAR_FILLERS", "COUNT_WORDS", "T3_GROUPS"]
+__all__ = ["Sense", "TERMS", "senses", "synonyms", "segment", "CHAR_FILLERS", "COUNT_WORDS", "T3_GROUPS"]
 
 
 @dataclass(frozen=True)
@@ -206,6 +206,14 @@ TERMS = _table
 
 def senses(word: str) -> tuple[Sense, ...]:
     return _table().get(word, ())
+
+
+def synonyms(word: str) -> frozenset[str]:
+    """The other words of two characters or more that name the same row as ``word`` (收到: 受理, 新收, 接到 …);
+    empty for a word that names no row."""
+    rows = {(s.table, s.key) for s in senses(word) if s.kind in ("row", "t2row")}
+    return frozenset(w for w, found in _table().items() if len(w) >= 2 and w != word
+                     and any((s.table, s.key) in rows for s in found if s.kind in ("row", "t2row"))) if rows else frozenset()
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ from ingest.tokenize import tokenize
 from .dense import DenseIndex, Embedder
 from .fusion import rrf
 from .lexical import LexicalIndex
+from .lexicon import synonyms
 from .model import Citation, Hit, Query, ReportRef
 from .wording import W
 
@@ -150,7 +151,7 @@ def number_sentence(query: Query, hits: Sequence[Hit]) -> tuple[str, Hit] | None
             compact = _compact(sentence)
             if topic and not any(t in compact for t in topic):
                 continue
-            shared = [word for word in words if word in compact]
+            shared = [word for word in words if word in compact or any(w in compact for w in synonyms(word))]
             counted = any(re.search(re.escape(word) + r"[:：]?\d", compact) for word in shared)
             score = len(shared) + (0.5 if counted else 0.0)
             if score > best_score:

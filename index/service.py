@@ -283,7 +283,8 @@ class Answerer:
                 return self._numeric(question, replace(query, measure=measure, years=(report.year - 1, report.year),
                                                        operation="trend", difference=True), tables, warnings)
             text, notes, citations = describe_value(tables, reading, query)
-            if reading.status != "ok" and (stated := self._stated_in_text(question, query, report)):
+            contradicted = any(n.startswith(W.FINDING.split("{")[0]) for n in notes)  # the report's sums disagree
+            if (reading.status != "ok" or contradicted) and (stated := self._stated_in_text(question, query, report)):
                 sentence, hit = stated  # the cell gives no number, the report's text states one: quote it
                 text += W.STATED_IN_TEXT.format(sentence=sentence)
                 citations.append(Citation(report.body, report.year, report.display_title, report.source,

@@ -129,3 +129,18 @@ def test_a_money_column_takes_the_unit_its_header_states_across_lines():
     cells = {(c.row_key, c.col_key): c for c in parse_bytes(path.read_bytes(), path.name).cells if c.table == "二"}
     assert (cells[("procurement", "amount")].value, cells[("procurement", "amount")].unit) == (9857483, "元")
     assert cells[("procurement", "items")].unit is None  # a count has no money unit
+
+
+def test_a_cell_its_report_contradicts_is_given_with_the_sentence_that_states_the_number(wild_config):
+    from index.service import Answerer
+    from ingest.config import load_config
+
+    # 040 prints 本年新收 5 1 0 0 0 0 | 总计 0; its text says 2024年，共受理政府信息公开申请6件
+    service = Answerer(load_config(wild_config), dense=False)
+    try:
+        answer = service.answer("海坛片区2024年收到多少申请")
+    finally:
+        service.close()
+    assert answer.value == 0  # the cell as printed (checks.jsonl), flagged
+    assert "共受理政府信息公开申请6件" in answer.answer
+    assert any("勾稽关系不一致" in w for w in answer.warnings)
