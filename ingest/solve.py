@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["splits", "expand_repeats", "RowSolution", "solve", "number_of", "Equation"]
+__all__ = ["splits", "expand_repeats", "RowSolution", "solve", "number_of", "Equation", "unplaced"]
 
 RowCheck = Callable[[Sequence[float]], bool]
 Equation = tuple[tuple[str, ...], tuple[str, ...], int]  # left rows = right rows, in one column
@@ -209,7 +209,18 @@ def _short_row(tokens: Sequence[str], n: int, check: RowCheck | None) -> RowSolu
                            "其余各列无法确定", total=tokens[-1])
     if whole and len(tokens) < n:
         return RowSolution(None, "unknown", f"本行只有 {len(tokens)} 个数值（{shown}），少于 {n} 列，无法确定各在哪一列")
-    return RowSolution(None, "unknown", f"本行数值“{shown}”无法拆分为 {n} 列，无法确定各列数值")
+    return RowSolution(None, "unknown", unplaced(tokens, n))
+
+
+def unplaced(tokens: Sequence[str], n: int) -> str:
+    """Why a row's numbers cannot be placed in its ``n`` columns, when no split of them passes."""
+    shown = " ".join(t.lstrip("=") for t in tokens)
+    if len(tokens) < n and any(_WITH_UNIT.match(t.lstrip("=")) for t in tokens):  # 2832995元: cells run together
+        return f"本行数值“{shown}”少于 {n} 列，可能是几格连在一起（数字后带单位，不能确定从哪里分开），无法确定各列数值"
+    return f"本行数值“{shown}”无法拆分为 {n} 列，无法确定各列数值"
+
+
+_WITH_UNIT = re.compile(r"^\d{2,}(?:\.\d+)?[^\d.]+$")
 
 
 def _by_columns(open_rows: dict[str, list[tuple[str, ...]]], solutions: dict[str, RowSolution],

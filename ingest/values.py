@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .solve import splits
+from .solve import splits, unplaced
 
 __all__ = ["CellValue", "parse_value", "is_value_cell", "place_row", "candidate_splits", "row_check_t3", "row_check_t4",
            "row_check_t4_group"]
@@ -153,8 +153,8 @@ def place_row(cells: Sequence[str], n_columns: int, check: RowCheck | None = Non
         if check is None and 1 < len(tokens) < n_columns:
             warning = f"本行只有 {len(tokens)} 个数值（{row_text}），少于 {n_columns} 列，无法确定各在哪一列"
         else:
-            reason = "有多种方式拆分为" if found is None or found else "无法拆分为"
-            warning = f"本行数值“{row_text}”{reason} {n_columns} 列，无法确定各列数值"
+            warning = (f"本行数值“{row_text}”有多种方式拆分为 {n_columns} 列，无法确定各列数值" if found is None or found
+                       else unplaced(tokens, n_columns))
         return [CellValue(None, None, row_text, "unknown", warning)] * n_columns
     row_text = " ".join(c for c in cells if _fold(c))
     warning = f"本行有 {len(cells)} 个单元格（{row_text}），与模板的 {n_columns} 列对不上，无法确定各列数值"
