@@ -202,7 +202,7 @@ class Store:
                                    for i, (_, p, tokens) in enumerate(passage_rows)])
             self._insert_findings(report_id, report.findings)
             self._recheck_years(report.body, report.year)
-        if old and old[2] == sha256:
+        if stale and (old is None or old[2] == sha256):
             return WriteResult("reparsed", report_id)  # the same file, read by newer code
         return WriteResult("replaced" if old else "added", report_id, old[1] if old else None)
 

@@ -53,6 +53,15 @@ def _absent(table: str, row: Row) -> list[Cell]:
             for c in row.columns]
 
 
+def _unfilled(table: str, row: Row) -> list[Cell]:
+    """A row the report prints with no numbers: every cell blank (not 0)."""
+    return [Cell(table, row.key, row.label, c.key, c.label, None, None, "", "blank", UNFILLED_ROW, "blank")
+            for c in row.columns]
+
+
+UNFILLED_ROW = "报告中这一行没有填写数值"
+
+
 def _table3(t: StreamTable, fmt: str, collapsed: bool) -> tuple[list[Cell], str]:
     sub_rows = any(k.startswith("other.") for k in t.found)
     use_other_row = "other" in t.rows and not sub_rows
@@ -73,6 +82,8 @@ def _table3(t: StreamTable, fmt: str, collapsed: bool) -> tuple[list[Cell], str]
     for row in expected:
         if row.key in solved:
             cells.extend(_cells("三", row, solved[row.key], t.raw.get(row.key, "")))
+        elif row.key in t.found:
+            cells.extend(_unfilled("三", row))
         elif not cut or keys.index(found[0]) <= keys.index(row.key) <= keys.index(found[-1]):
             cells.extend(_absent("三", row))  # a row the report leaves out; past a cut, rows are not in the report
     return cells, INCOMPLETE if cut else COMPLETE
@@ -88,6 +99,8 @@ def _table2(t: StreamTable, fmt: str, collapsed: bool) -> tuple[list[Cell], str]
         if row.key in t.rows:
             solved = solve({row.key: t.rows[row.key]}, len(row.columns), None, (), collapsed)[row.key]
             cells.extend(_cells("二", row, solved, t.raw.get(row.key, "")))
+        elif row.key in t.found:
+            cells.extend(_unfilled("二", row))
         elif not cut or keys.index(row.key) > keys.index(found[0]):
             cells.extend(_absent("二", row))
     return cells, INCOMPLETE if cut else COMPLETE

@@ -144,3 +144,15 @@ def test_a_cell_its_report_contradicts_is_given_with_the_sentence_that_states_th
     assert answer.value == 0  # the cell as printed (checks.jsonl), flagged
     assert "共受理政府信息公开申请6件" in answer.answer
     assert any("勾稽关系不一致" in w for w in answer.warnings)
+
+
+def test_a_row_printed_without_numbers_is_blank_not_absent():
+    from ingest.report import parse_bytes
+    from ingest.streamcells import UNFILLED_ROW
+
+    # 041: …（六）其他处理1.申请人无正当理由逾期不补正…0000000 2.申请人逾期未按收费通知要求缴纳费用…3.其他（七）总计…
+    path = WILD / "reports" / "041_pingtan_shichangjianguanju_2024.txt"
+    cells = [c for c in parse_bytes(path.read_bytes(), path.name).cells
+             if c.table == "三" and c.row_key in ("other.unpaid_fees", "other.other")]
+    assert len(cells) == 14
+    assert all(c.value is None and c.status == "blank" and c.warning == UNFILLED_ROW for c in cells)
