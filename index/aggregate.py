@@ -169,6 +169,9 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
         if query.difference and len(good) == 2 and good[0].unit == good[1].unit:  # A比B多多少: A − B
             value = good[0].value - good[1].value
             text += _difference(good[0], good[1], value, money)
+        elif query.difference:
+            value = None
+            text += W.AGG_NO_DIFFERENCE
     elif operation == "trend":
         ordered = sorted(good, key=lambda r: r.report.year)
         text = W.AGG_TREND.format(body=ordered[0].report.body, label=label,
@@ -177,6 +180,9 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
         if query.difference and len(ordered) >= 2 and ordered[-1].unit == ordered[-2].unit:  # 比去年多多少
             value = ordered[-1].value - ordered[-2].value
             text += _difference(ordered[-1], ordered[-2], value, money)
+        elif query.difference:  # a difference asked, one year readable: no number answers it
+            value = None
+            text += W.AGG_NO_DIFFERENCE
     elif operation == "list":  # no body named and no total asked: each body's number, no headline
         text = W.AGG_LIST.format(year=year, scope=scope, label=label, parts=listed(good))
         value = None

@@ -67,6 +67,7 @@ class W:
     AGG_UNKNOWN_PARTS = ("{year}年{scope}{label}的{what}无法得出：{n}份报告的这一项数值无法确定（{names}），"
                          "它们可能改变结果。能读出的：{parts}。")
     AGG_SKIPPED = "未计入（未填写或无法确定）：{names}。"
+    AGG_NO_DIFFERENCE = "两者只有一个能读出数字，算不出相差多少。"
     AGG_DIFFERENCE = "{first}比{second}{more} {value}。"
     AGG_SAME = "{first}与{second}相同。"
     AGG_COLUMNS_READ = "表二的两种格式列名不同，各报告读的是对应的列：{parts}。"

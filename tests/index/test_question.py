@@ -184,3 +184,10 @@ def test_two_rows_joined_with_their_object_between_are_both_asked(parse):
     assert query.measure is not None and set(query.measure.rows) == {"new_received", "carried_over"}
     query = parse("桥头胡2020年收到的申请中予以公开多少")  # what was received is the context of an outcome
     assert query.measure is not None and query.measure.rows == ("disclosed",)
+
+
+@pytest.mark.parametrize("question", ["柴桥2020年比2019年申请数量增加了多少", "柴桥2020年收到的申请比2019年减少了几件"])
+def test_increase_words_ask_for_a_difference(parse, question):
+    query = parse(question)
+    assert query.difference and sorted(query.years) == [2019, 2020] and not query.leftover
+    assert query.measure is not None and query.measure.rows == ("new_received",)

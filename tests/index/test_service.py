@@ -188,3 +188,10 @@ def test_some_reasons_of_a_group_are_not_named_as_the_group(answerer):
     answer = answerer.answer("桥头胡2020年属于国家秘密和保护第三方合法权益的一共多少件")
     assert answer.value == 0
     assert answer.answer.startswith("桥头胡街道2020年不予公开的申请中，属于国家秘密和保护第三方合法权益的合计0件")
+
+
+@pytest.mark.parametrize("question", ["桥头胡2020年比2019年收到的申请增加了多少", "桥头胡2020年收到的申请比上年减少了多少"])
+def test_a_difference_with_one_year_held_gives_no_number(answerer, question):
+    answer = answerer.answer(question)  # 桥头胡街道 is held for 2020 only
+    assert answer.value is None, answer.answer
+    assert "2019" in " ".join((answer.answer,) + answer.warnings)
