@@ -402,6 +402,23 @@ def _name_like(text: str, start: int, end: int, matches: list[tuple[int, int, st
     return first, after.end() if after else end
 
 
+def _abbreviation(text: str, start: int, span: tuple[int, int] | None,
+                  gazetteer: Gazetteer) -> tuple[int, int, str] | None:
+    """A held name with characters left out, read from the run's start to the name's span end or to the first
+    kind of body after it (莆田民族宗教局 up to 局, though 宗 alone is a word of its own)."""
+    tries = {(span[0], span[1])} if span else set()
+    for begin in {start, span[0] if span else start}:
+        if window := _KIND_END.match(text, begin):
+            tries.add((begin, window.end()))
+    for begin, end in sorted(tries, key=lambda t: t[0] - t[1]):  # the longest first
+        if body := gazetteer.abbreviated(text[begin:end]):
+            return begin, end, body
+    return None
+
+
+_KIND_END = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:委员会|办公室|局|委|办|厅|中心)")
+
+
 def _widens(found: tuple[int, int, str], matches) -> bool:
     """A slip read as a held name: of another body than those read, or of one read by a shorter part of the name
     only (平潭|综和实验区 read as 平潭 first)."""
@@ -463,10 +480,11 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
                           [(s, e, text[s:e] in gazetteer.place_forms.get(b, ())) for s, e, b in matches])
         if span and text[span[0]:span[1]] in gazetteer.place_prefix and _SCOPE_ASKED.search(text):
             continue  # 莆田市哪个局: a place whose bodies are asked about, not a body
-        repaired = [m for m in gazetteer.match_fuzzy(text, within=span or (start, end))
-                    if m[2] not in fuzzy and _widens(m, matches)]
-        if span and not repaired and (body := gazetteer.abbreviated(text[span[0]:span[1]])):
-            repaired = [(span[0], span[1], body)]  # 平潭资源生态局: characters left out of a held name
+        if abbreviation := _abbreviation(text, start, span, gazetteer):
+            repaired = [abbreviation]  # 平潭资源生态局: characters left out of a held name, the name whole
+        else:
+            repaired = [m for m in gazetteer.match_fuzzy(text, within=span or (start, end))
+                        if m[2] not in fuzzy and _widens(m, matches)]
         if span is None and not repaired:
             continue
         if not repaired and not _SUFFIX.match(text, end) and not re.search(_SUFFIX.pattern + "$", text[start:end]):
