@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["check_args", "check_scope", "Gazetteer", "aliases_of", "same_sound"]
+__all__ = ["check_args", "check_scope", "common_word", "Gazetteer", "aliases_of", "same_sound"]
 
 _ABBREVIATIONS = (("发展和改革", "发改"), ("人力资源和社会保障", "人社"), ("住房和城乡建设", "住建"), ("科学技术委员会", "科委"),
                   ("人民政府", "政府"), ("生态环境", "环保"), ("市场监督管理", "市场监管"), ("自然资源和规划", "自然资源"))
@@ -55,6 +55,19 @@ def _dictionary() -> tuple[frozenset[str], frozenset[str]]:
             elif 2 <= len(word) <= 3 and tag[0] not in "nsjxghk":
                 others.add(word)
     return frozenset(places), frozenset(others)
+
+
+def common_word(text: str) -> bool:
+    """A two-character word of the dictionary (办理, 局面): a name's last character does not open one."""
+    return text in _two_character_words()
+
+
+@lru_cache(maxsize=1)
+def _two_character_words() -> frozenset[str]:
+    import jieba
+
+    with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as dictionary:
+        return frozenset(word for word, *_ in (line.split() for line in dictionary) if len(word) == 2)
 
 
 def _place_stems(*names: str) -> set[str]:

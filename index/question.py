@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, common_word
 from .lexicon import CHAR_FILLERS, COUNT_WORDS, Sense, segment, senses
 from .model import Measure, Query
 
@@ -329,7 +329,8 @@ def _measures(text: str, terms: list[_Term], stated_change: bool) -> _Reading:
             continue
         measures.append(Measure("二", (row.key,), key, label, _t2_unit(key)))
         chosen.append(t)
-    unexplained += [c for c in t2columns if id(c) not in used_columns and c.sense("filler") is None]
+    unexplained += [c for c in t2columns if id(c) not in used_columns and c.sense("filler") is None
+                    and not any(c is t for t in chosen)]  # 处理了: read as its row, not also as a column
     # 公开了多少件申请, 公开的申请: of requests, 公开 is the outcome 予以公开 (of documents it is table 二's column)
     published = [c for c in unexplained if c.word == "公开"]
     if published and heads and not measures:
@@ -390,6 +391,8 @@ def _name_like(text: str, start: int, end: int, matches: list[tuple[int, int, st
             and text[start - 1] not in "和与及跟同或、":
         start -= 1
     after = _SUFFIX.match(text, end)
+    if after and len(after[0]) == 1 and common_word(text[end:end + 2]):
+        after = None  # 需要|办理: the character opens a word, it ends no name
     own = re.search(_SUFFIX.pattern + "$", text[start:end])
     touching = any(e == start or s == end for s, e, _ in matches)
     if (after or own) and any(e == start for s, e, _ in matches) and not any(e == start and gazetteer_place
@@ -594,14 +597,16 @@ def _places_asked(text: str, matches: list[tuple[int, int, str]], gazetteer: Gaz
         if len({b for _, _, b in matches}) > 1:
             kept.append(match)  # 金井、君山、苏平三个片区: bodies named in a list, not a place
             continue
-        if _PLACE_SCOPE.search(text[end:]) or re.search(r"(?:各|哪个|哪家|哪些|所有)(?:单位|部门|机关|局|片区)", text) \
-                or (_SCOPE_ASKED.search(text) and re.search(r"单位|部门|机关|局|片区|街道|镇|乡", text[end:])):
+        rest = _OWN_BODY.sub("", text[end:])  # 本机关不掌握: the template's words, not bodies asked about
+        if _PLACE_SCOPE.search(rest) or re.search(r"(?:各|哪个|哪家|哪些|所有)(?:单位|部门|机关|局|片区)", text) \
+                or (_SCOPE_ASKED.search(text) and re.search(r"单位|部门|机关|局|片区|街道|镇|乡", rest)):
             place = body
             continue
         kept.append(match)
     return kept, place
 
 
+_OWN_BODY = re.compile(r"本机关|本单位|该机关|行政机关|机关不掌握")
 _SCOPE_ASKED = re.compile(r"各|哪个|哪家|哪些|所有|全部|每个|排名|排序|最多|最少|前[一二两三四五六七八九十\d]|一共|合计|总共|"
                           r"[一二两三四五六七八九十\d]+个")
 

@@ -109,3 +109,11 @@ def test_a_name_with_characters_left_out_is_the_one_held_body_it_abbreviates():
     assert gazetteer.abbreviated("平潭资源生态委") is None  # the kind of body (局, 委) is kept
     assert gazetteer.abbreviated("福州资源生态局") is None  # another place
     assert gazetteer.abbreviated("资源生态局") is None  # without its place, a name is not guessed
+
+
+def test_an_abbreviation_is_read_whole_in_a_question():
+    from index.question import parse_question
+
+    gazetteer = Gazetteer([("莆田市民族与宗教事务局", "莆田市民族与宗教事务局"), ("莆田市应急管理局", "莆田市应急管理局")])
+    query = parse_question("莆田民族宗教局2022年收到多少信息公开申请", gazetteer)  # 宗 alone is a counting word
+    assert query.bodies == ("莆田市民族与宗教事务局",) and not query.leftover and query.fuzzy

@@ -191,3 +191,24 @@ def test_increase_words_ask_for_a_difference(parse, question):
     query = parse(question)
     assert query.difference and sorted(query.years) == [2019, 2020] and not query.leftover
     assert query.measure is not None and query.measure.rows == ("new_received",)
+
+
+@pytest.mark.parametrize("question, rows, column", [
+    ("桥头胡2020年其他组织申请了几件", ("new_received",), "other_org"),
+    ("桥头胡2020年一共处理了多少申请", ("total",), None),  # 处理了: the row, not also table 二's column
+    ("桥头胡2020年有多少申请没办完结转到明年", ("carried_forward",), None),
+    ("桥头胡2020年属于三类内部事务的有几件", ("withheld.internal_affairs",), None),
+])
+def test_more_ways_of_naming_rows_and_columns(parse, question, rows, column):
+    query = parse(question)
+    assert query.measure is not None and query.measure.rows == rows and query.column == column
+    assert not query.leftover
+
+
+def test_the_templates_own_words_for_a_body_are_no_scope(parse):
+    query = parse("桥头胡2020年本机关不掌握和没有现成信息合计")
+    assert query.bodies == ("桥头胡街道",) and query.scope is None and query.place is None
+
+
+def test_a_word_after_a_name_like_run_is_not_a_name(parse):
+    assert parse("桥头胡2020年需要办理的申请总数").unknown_body is None  # 需要|办理, not a body 需要办
