@@ -168,7 +168,9 @@ _YEAR_WORDS = re.compile(r"(?:[〇○零一二三四五六七八九]{4}|(?:19|20
 # Words of operations, scope, time and numbering: understood, though no lexicon row is theirs. One pattern per
 # kind of word, so the segmentation (``index.lexicon.segment``) may take the longest that fits at any place.
 # a share is asked (予以公开的比例, 自然人申请占比多少): read from the cells, with what it is a share of said
-_SHARE = re.compile(r"所占的?(?:比例|比重|百分比)|(?:的|所)?(?:比例|占比|比重|百分比)|占(?:了|到)?(?:百分之几|百分之多少|多少比例|几成)"
+_SHARE = re.compile(r"占(?:了|到)?(?:全部|所有|总)?的?(?:本年度)?(?:办理结果|办结的?申请|办结|全部申请|申请总数|总数)"
+                    r"(?:总计|合计|总数)?的?(?:比例|比重|百分比|百分之几|百分之多少|几成)"  # 占全部办理结果的比例: the whole
+                    r"|所占的?(?:比例|比重|百分比)|(?:的|所)?(?:比例|占比|比重|百分比)|占(?:了|到)?(?:百分之几|百分之多少|多少比例|几成)"
                     r"|百分之几|百分之多少|几成")
 _UNDERSTOOD = tuple(re.compile(p) for p in (
     _SHARE.pattern,

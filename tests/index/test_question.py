@@ -212,3 +212,10 @@ def test_the_templates_own_words_for_a_body_are_no_scope(parse):
 
 def test_a_word_after_a_name_like_run_is_not_a_name(parse):
     assert parse("桥头胡2020年需要办理的申请总数").unknown_body is None  # 需要|办理, not a body 需要办
+
+
+def test_a_share_of_the_results_total_is_read_and_of_another_whole_is_not(parse):
+    query = parse("桥头胡2020年予以公开占全部办理结果的比例是多少")
+    assert query.share and query.measure is not None and query.measure.rows == ("disclosed",) and not query.leftover
+    query = parse("桥头胡2020年予以公开占新收申请的比例")  # a whole the computed share would not be of
+    assert query.measure is None and query.leftover
