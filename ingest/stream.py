@@ -113,12 +113,19 @@ _THOUSANDS = re.compile(r"(?<!\d)(\d{1,3}(?:,\d{3})+)(?![\d,])")
 
 
 def tokens_of(run: str) -> list[str]:
-    """A value run as tokens: white space separates; a sign starts a new token (``1-10`` is ``1`` and ``-10``);
+    """A value run as tokens: white space separates; digits with signs between them stay one token, a run of
+    cells each sign opens (``0+11``: ``0`` then ``+1…``);
     ``1,356`` is one number; other commas separate. In a row with stated cell boundaries (``|``) every token is one
     whole cell, marked ``=`` (``ingest.solve`` never cuts it)."""
     run = _THOUSANDS.sub(lambda m: m[1].replace(",", ""), run)
     whole = "|" in run
     tokens: list[str] = []
     for chunk in re.split(r"[ ,|]+", run):
+        if not whole and _SIGNED_RUN.fullmatch(chunk):
+            tokens.append(chunk)  # 0+11: one run of cells, each sign opening one (ingest.solve cuts it there)
+            continue
         tokens.extend(("=" + t if whole else t) for t in _TOKEN.findall(chunk))
     return tokens
+
+
+_SIGNED_RUN = re.compile(r"[+\-]?\d+(?:[+\-]\d+)+")

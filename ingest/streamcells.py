@@ -6,6 +6,8 @@ exactly one split exists. Rows the stream does not hold are absent (not blank) w
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 
 from .align import StreamTable
@@ -121,7 +123,9 @@ def stream_cells(tables: dict[str, StreamTable], fmt: str, collapsed: bool) -> t
     """Cells per table, and each table's completeness (complete / incomplete / missing). In a one-cell-per-line
     text (``collapsed``) every number is a whole cell: a line is never cut into several."""
     if collapsed:
-        tables = {n: replace(t, rows={k: tuple("=" + x.lstrip("=") for x in v) for k, v in t.rows.items()})
+        tables = {n: replace(t, rows={k: tuple("=" + piece for x in v for piece in re.findall(r"[+\-]?[^+\-]+",
+                                                                                             x.lstrip("=")))
+                                      for k, v in t.rows.items()})
                   for n, t in tables.items()}
     cells: dict[str, list[Cell]] = {}
     status: dict[str, str] = {"二": MISSING, "三": MISSING, "四": MISSING}

@@ -104,3 +104,16 @@ def test_stream_marks_a_tab_between_numbers_as_a_cell_boundary():
     assert tokens_of(run.text) == ["=18", "=0", "=0", "=18"]
     second = value_run(stream.text, stream.text.index("上年结转") + 4, len(stream.text))
     assert tokens_of(second.text) == ["0", "00000"]
+
+
+def test_signs_glued_between_digits_cut_one_run_and_white_space_still_separates():
+    from ingest.stream import tokens_of
+
+    # 行政许可0+11 (上一年项目数量, 本年增/减, 处理决定数量): the sign opens the second cell, the rest is cut once
+    assert tokens_of("0+11") == ["0+11"]
+    solved = solve({"licensing": tuple(tokens_of("0+11"))}, 3, None, ())["licensing"]
+    assert solved.cells == ("0", "+1", "1")
+    assert solve({"licensing": tuple(tokens_of("1-10"))}, 3, None, ())["licensing"].cells == ("1", "-1", "0")
+    # written apart, two numbers for three columns are not cut up without a rule
+    assert tokens_of("0 +11") == ["0", "+11"]
+    assert solve({"licensing": tuple(tokens_of("0 +11"))}, 3, None, ())["licensing"].cells is None
