@@ -86,7 +86,7 @@ def parse_report(document: Document) -> Report:
     """
     document, originals = _simplified(document)
     source = document.source
-    blocks = document.blocks
+    blocks = tuple(b for b in document.blocks if not (isinstance(b, Paragraph) and _PAGE_MARK.fullmatch(b.text)))
     text = "\n".join(b.text if isinstance(b, Paragraph) else "\n".join("\t".join(r) for r in b.rows) for b in blocks)
     if "政府信息公开" not in text and "政务公开" not in text:
         raise NotAReportError(f"{source}：不是政府信息公开工作年度报告（全文没有“政府信息公开”字样）。")
@@ -142,6 +142,11 @@ def _header_units(cells: list[Cell], text: str) -> list[Cell]:
             units[(row_key, column)] = match[1]
     return [replace(c, unit=units[(c.row_key, c.col_key)]) if c.table == "二" and c.unit is None and
             c.value is not None and (c.row_key, c.col_key) in units else c for c in cells]
+
+
+# a page number on a line of its own (— 3 —, - 3 -, 第3页, 第 3 页 共 9 页): a page's footer, not the report's words
+_PAGE_MARK = re.compile(r"\s*(?:[—－\-–]+\s*\d{1,4}\s*[—－\-–]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+                        r"|\d{1,4}\s*/\s*\d{1,4})\s*")
 
 
 _STATE_NOTE = {INCOMPLETE: "不完整：报告文本在表中截断，缺少的行不在本报告中", MISSING: "：报告文本里没有这张表（可能被截去，或是图片）"}

@@ -60,3 +60,13 @@ def test_whole_tables_are_not_called_cut_off(path: Path):
     report = parse_bytes(path.read_bytes(), path.name)
     assert dict(report.tables) == {"二": "complete", "三": "complete", "四": "complete"}
     assert not [w for w in report.warnings if "不完整" in w or "没有这张表" in w]
+
+
+@pytest.mark.parametrize("path", _cases())
+def test_page_numbers_are_not_read_into_the_text(path: Path):
+    """A page footer on its own line (— 3 — in the Shanghai office's report) is dropped: joined into a sentence it
+    reads as a number the sentence states (切实提升一线工作人员— 3 —依法公开水平)."""
+    import re
+
+    report = parse_bytes(path.read_bytes(), path.name)
+    assert not [p.text for p in report.passages if re.search(r"[—－]\s*\d{1,3}\s*[—－]", p.text)]
