@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import sys
@@ -160,6 +161,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     counts = {key: 0 for key in _STATUS}
     counts["failed"] = len(failed)
     with Store(config.paths.database) as store:
+        files = _in_reading_order(files, store)
         bar = tqdm(files, unit="份", desc="入库", disable=args.quiet or not sys.stderr.isatty(), leave=False)
         with store.batch() as done:
             later: list[Path] = []  # excerpts that name no body: tried again once the other files are in
@@ -176,6 +178,11 @@ def run_ingest(args: argparse.Namespace) -> int:
                 done()
                 counts[outcome.status] += 1
                 _print(bar.write, outcome)
+            for _ in range(2):  # files a re-read reading moved away from are to be read again: settled here
+                again = [p for p in _in_reading_order(files, store) if _stored_by_other_code(p, store)]
+                for path in again:
+                    ingest_file(path, store)
+                    done()
         totals = store.counts()
     reparsed = f"，重新解析 {counts['reparsed']}（程序更新后按新的解析重读）" if counts["reparsed"] else ""
     print(f"完成：新增 {counts['added']}，替换 {counts['replaced']}{reparsed}，未变 {counts['unchanged']}，"
@@ -188,6 +195,25 @@ def run_ingest(args: argparse.Namespace) -> int:
 
         print(update_index(config, args.quiet))
     return 1 if counts["failed"] else 0
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _in_reading_order(files: list[Path], store: Store) -> list[Path]:
+    """Files stored before (by other parsing code) first, in the order they first came, then the new ones as
+    given: a body and year ends with the newest file for it, whatever code read the older ones."""
+    came = {path: store.first_stored(digest) if (digest := _digest(path)) else None for path in files}
+    return sorted(files, key=lambda p: (came[p] is None, came[p] or 0.0))
+
+
+def _stored_by_other_code(path: Path, store: Store) -> bool:
+    digest = _digest(path)
+    return digest is not None and store.first_stored(digest) is not None and not store.has_file(digest)
 
 
 def _print(write, outcome: FileOutcome) -> None:

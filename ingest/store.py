@@ -143,34 +143,39 @@ class Store:
 
     # --- writing --------------------------------------------------------------------------------------------
     def has_file(self, sha256: str) -> bool:
-        """Whether the file is stored as this code reads it: stored by it, or stored by other code and since
-        superseded by a newer file for the same body and year (reading it again would change nothing held)."""
-        row = self.conn.execute("SELECT parser, report_id FROM files WHERE sha256 = ?", (sha256,)).fetchone()
-        if row is None:
-            return False
-        if row[0] == parser_version():
-            return True
-        if self.conn.execute("SELECT 1 FROM reports WHERE id = ?", (row[1],)).fetchone() is None:
-            self.conn.execute("UPDATE files SET parser = ? WHERE sha256 = ?", (parser_version(), sha256))
-            return True
-        return False
+        """Whether the file is stored as this code reads it (a file stored by other parsing code is read again)."""
+        return self.conn.execute("SELECT 1 FROM files WHERE sha256 = ? AND parser IS ?",
+                                 (sha256, parser_version())).fetchone() is not None
+
+    def first_stored(self, sha256: str) -> float | None:
+        """When the file was first stored (None for a file never stored): files stored by other parsing code are
+        read again in this order, so the newest file for a body and year holds it, as when they first came."""
+        row = self.conn.execute("SELECT ingested_at FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None
 
     def write(self, report: Report, sha256: str) -> WriteResult:
         """Store one parsed report in a single transaction (see the module docstring). A body written with or
-        without its parent places (``ingest.identity``) is stored under one name."""
+        without its parent places (``ingest.identity``) is stored under one name. A file read again by newer code
+        keeps the time it first came: a report held by a newer file for the same body and year stays that file's."""
         report_id = content_hash(sha256, report.body, str(report.year))
         if self.has_file(sha256):
             return WriteResult("unchanged", report_id)
         with self._savepoint():  # the whole report, or nothing
             report = self._one_name(report)
+            stale = self.conn.execute("SELECT report_id, ingested_at FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+            came = stale[1] if stale else time.time()
+            old = self.conn.execute(
+                "SELECT r.id, r.source, r.sha256, f.ingested_at FROM reports r LEFT JOIN files f ON f.sha256 = r.sha256"
+                " WHERE r.body = ? AND r.year = ? AND r.part = ?", (report.body, report.year, report.part)).fetchone()
+            if stale and stale[0] != (old[0] if old else None):
+                self._move_away(stale[0])  # read by other code under another body or year: that reading goes
+            if old and old[2] != sha256 and old[3] is not None and old[3] > came:  # a newer file holds it
+                self.conn.execute("UPDATE files SET report_id = ?, parser = ? WHERE sha256 = ?",
+                                  (report_id, parser_version(), sha256))
+                return WriteResult("unchanged", report_id)
             passage_rows = [(content_hash(p.text), p,
                              " ".join(tokenize(f"{report.body}\n{p.section}\n{p.search_text or p.text}")))
                             for p in report.passages]
-            old = self.conn.execute("SELECT id, source, sha256 FROM reports WHERE body = ? AND year = ? AND part = ?",
-                                    (report.body, report.year, report.part)).fetchone()
-            stale = self.conn.execute("SELECT report_id FROM files WHERE sha256 = ?", (sha256,)).fetchone()
-            if stale and stale[0] != (old[0] if old else None):
-                self._delete(stale[0])  # read by other code under another body or year: that reading goes
             if old:
                 self._delete(old[0])
             self.conn.execute(
@@ -191,7 +196,7 @@ class Store:
             self.conn.execute("INSERT OR REPLACE INTO counters (name, value) VALUES ('passage_id', ?)",
                               (first + len(passage_rows),))
             self.conn.execute("INSERT OR REPLACE INTO files (sha256, source, report_id, ingested_at, parser)"
-                              " VALUES (?,?,?,?,?)", (sha256, report.source, report_id, time.time(), parser_version()))
+                              " VALUES (?,?,?,?,?)", (sha256, report.source, report_id, came, parser_version()))
             self.conn.executemany(
                 "INSERT INTO passages (id, hash, report_id, kind, section_key, section, ord, start, end, text)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -205,6 +210,17 @@ class Store:
         if stale and (old is None or old[2] == sha256):
             return WriteResult("reparsed", report_id)  # the same file, read by newer code
         return WriteResult("replaced" if old else "added", report_id, old[1] if old else None)
+
+    def _move_away(self, report_id: str) -> None:
+        """A file's earlier reading under a body or year newer code does not read: it goes, the cross-year rules of
+        that body are checked again, and the files it had superseded are to be read again (one of them may now
+        hold that body and year)."""
+        row = self.conn.execute("SELECT body, year FROM reports WHERE id = ?", (report_id,)).fetchone()
+        if row is None:
+            return
+        self._delete(report_id)
+        self._recheck_years(*row)
+        self.conn.execute("UPDATE files SET parser = NULL WHERE report_id NOT IN (SELECT id FROM reports)")
 
     def _one_name(self, report: Report) -> Report:
         """The report under the name its body already has in the store, or the held reports renamed to the more

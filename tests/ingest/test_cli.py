@@ -17,7 +17,7 @@ import pytest
 
 from ingest.cli import main
 from tests.ingest.conftest import (QIAOTOUHU, ZUOJIAZHUANG, dump_database, report_rows, sample_path,
-                                   sample_text)
+                                   sample_text, shift_years)
 
 WANGJIA = "003"  # 重庆市渝北区人民政府王家街道办事处 2019
 
@@ -446,3 +446,57 @@ def test_database_of_a_newer_schema_is_left_alone(workspace, run):
     assert "更新版本的 nianbao" in result.err and "99" in result.err
     assert not list(workspace.database.parent.glob("*.bak"))
 
+
+
+# --- files stored by older parsing code --------------------------------------------------------------------------
+def _as_older_code_read_it(database: Path, path: Path, year: int, came: float) -> None:
+    """Store ``path`` as older parsing code would have: read under ``year``, first stored at ``came``."""
+    import hashlib
+    from dataclasses import replace as with_
+
+    from ingest.report import parse_bytes
+    from ingest.store import Store
+
+    data = path.read_bytes()
+    with Store(database) as store:
+        store.write(with_(parse_bytes(data, path.name), year=year), hashlib.sha256(data).hexdigest())
+        store.conn.execute("UPDATE files SET parser = 'older code', ingested_at = ? WHERE source = ?",
+                           (came, path.name))
+
+
+def _held(database: Path) -> list[tuple[str, int, str]]:
+    conn = sqlite3.connect(database)
+    try:
+        return sorted(conn.execute("SELECT body, year, source FROM reports"))
+    finally:
+        conn.close()
+
+
+def test_a_file_older_code_read_under_the_wrong_year_gives_its_year_back(workspace, run):
+    # older code read b.txt (桥头胡街道's 2021 report) as 2020, and it replaced a.txt, the 2020 report
+    a, b = workspace.reports / "a.txt", workspace.reports / "b.txt"
+    a.write_bytes(sample_path(QIAOTOUHU).read_bytes())
+    b.write_text(shift_years(sample_text(QIAOTOUHU), 1), encoding="utf-8")
+    workspace.good.unlink()
+    workspace.database.parent.mkdir(parents=True, exist_ok=True)
+    _as_older_code_read_it(workspace.database, a, 2020, came=1.0)
+    _as_older_code_read_it(workspace.database, b, 2020, came=2.0)
+    assert _held(workspace.database) == [("桥头胡街道", 2020, "b.txt")]
+    assert run(workspace.reports).status == 0
+    assert _held(workspace.database) == [("桥头胡街道", 2020, "a.txt"), ("桥头胡街道", 2021, "b.txt")]
+    before = dump_database(workspace.database)
+    assert all("未变" in line for line in run(workspace.reports).lines[:-1])  # settled: a second run changes nothing
+    assert dump_database(workspace.database) == before
+
+
+def test_an_older_file_read_again_does_not_take_a_newer_files_year(workspace, run):
+    # older code read a.txt (the 2020 report) as 2019; corrected.txt, the newer file for 2020, came later
+    a, newer = workspace.reports / "a.txt", workspace.reports / "corrected.txt"
+    a.write_bytes(sample_path(QIAOTOUHU).read_bytes())
+    newer.write_text(sample_text(QIAOTOUHU).replace("无其他需要报告事项。", "本年度无其他需要报告的事项。"), encoding="utf-8")
+    workspace.good.unlink()
+    workspace.database.parent.mkdir(parents=True, exist_ok=True)
+    _as_older_code_read_it(workspace.database, a, 2019, came=1.0)
+    _as_older_code_read_it(workspace.database, newer, 2020, came=2.0)
+    assert run(workspace.reports).status == 0
+    assert _held(workspace.database) == [("桥头胡街道", 2020, "corrected.txt")]  # as a fresh build in arrival order
