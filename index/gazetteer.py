@@ -345,6 +345,8 @@ class Gazetteer:
                     continue  # only a window over the words left unexplained
                 window = text[start:start + length]
                 for i in range(length):
+                    if not "\u4e00" <= window[i] <= "\u9fff":
+                        continue  # a digit or a mark is no slip of a name's character (平潭公安|2022年)
                     candidates = self._wildcards.get(window[:i] + "*" + window[i + 1:])
                     if not candidates or len({body for body, _ in candidates}) != 1:
                         continue
@@ -358,24 +360,29 @@ class Gazetteer:
 
 
     def abbreviated(self, name: str) -> str | None:
-        """The one held body ``name`` abbreviates by leaving characters out of the body's own name, in order, its
-        place written as the body's (平潭资源生态局: 平潭综合实验区自然资源与生态环境局; 平潭应急局 when the held one
-        is 综合执法与应急管理局), else None. The part after the place keeps the name's last character (局, 委, 办)
-        and three characters or more; without a place, four or more."""
+        """The one held body ``name`` abbreviates, its place written as the body's: characters left out of the
+        body's own name, in order, its last character (局, 委, 办) kept (平潭资源生态局: 平潭综合实验区自然资源与生态环境局;
+        平潭应急局 when the held one is 综合执法与应急管理局), or the name's opening words alone (平潭公安, 平潭社会事业);
+        else None. Two characters or more of the name itself are kept, not only its kind (上海市办公厅 names no
+        office); a body whose name has no place is not abbreviated (桥头街道 is not 桥头胡街道)."""
         found = set()
         for body in self.bodies:
             places, core = _places(body)
-            if not core or core in _GENERIC_CORE:
+            if not places or not core or core in _GENERIC_CORE:
                 continue
-            for prefix in sorted(_prefixes(places) if places else {""}, key=len, reverse=True):
-                if not name.startswith(prefix):
+            for prefix in sorted(_prefixes(places), key=len, reverse=True):
+                if not prefix or not name.startswith(prefix):
                     continue
                 rest = name[len(prefix):]
-                if (len(rest) >= (3 if prefix else 4) and rest != core and rest[-1] == core[-1]
-                        and _in_order(rest, core)):
+                own = _KIND.sub("", rest)  # the name without its kind: 资源生态 of 资源生态局
+                if len(own) >= 2 and rest != core and (core.startswith(rest) or rest[-1] == core[-1]
+                                                       and _in_order(rest, core)):
                     found.add(body)
                 break
         return next(iter(found)) if len(found) == 1 else None
+
+
+_KIND = re.compile(r"(?:委员会|管委会|办公室|办公厅|管理局|事务局|局|委|办|厅|中心|室)$")
 
 @lru_cache(maxsize=4096)
 def _sound(char: str) -> str:

@@ -485,11 +485,12 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
                           [(s, e, text[s:e] in gazetteer.place_forms.get(b, ())) for s, e, b in matches])
         if span and text[span[0]:span[1]] in gazetteer.place_prefix and _SCOPE_ASKED.search(text):
             continue  # 莆田市哪个局: a place whose bodies are asked about, not a body
-        if abbreviation := _abbreviation(text, start, span, gazetteer):
-            repaired = [abbreviation]  # 平潭资源生态局: characters left out of a held name, the name whole
-        else:
-            repaired = [m for m in gazetteer.match_fuzzy(text, within=span or (start, end))
-                        if m[2] not in fuzzy and _widens(m, matches)]
+        repaired = [m for m in gazetteer.match_fuzzy(text, within=span or (start, end))
+                    if m[2] not in fuzzy and _widens(m, matches)]
+        abbreviation = _abbreviation(text, start, span, gazetteer)
+        if abbreviation and not (repaired and repaired[0][1] - repaired[0][0] > abbreviation[1] - abbreviation[0]):
+            repaired = [abbreviation]  # 平潭资源生态局: characters left out of a held name; a slip that reads
+            # more of the question (上海市人民政府办工厅) wins over a shorter abbreviation (上海市人民政府办)
         if span is None and not repaired:
             continue
         if not repaired and not _SUFFIX.match(text, end) and not re.search(_SUFFIX.pattern + "$", text[start:end]):

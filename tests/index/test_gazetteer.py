@@ -109,6 +109,23 @@ def test_a_name_with_characters_left_out_is_the_one_held_body_it_abbreviates():
     assert gazetteer.abbreviated("平潭资源生态委") is None  # the kind of body (局, 委) is kept
     assert gazetteer.abbreviated("福州资源生态局") is None  # another place
     assert gazetteer.abbreviated("资源生态局") is None  # without its place, a name is not guessed
+    assert gazetteer.abbreviated("平潭公安") is None  # no held 公安局 here
+    assert gazetteer.abbreviated("莆田市城市") == "莆田市城市管理局"  # its opening words alone
+    assert gazetteer.abbreviated("莆田市管理局") is None and gazetteer.abbreviated("莆田市局") is None  # only the kind
+
+
+def test_a_body_without_a_place_in_its_name_is_not_abbreviated():
+    gazetteer = Gazetteer([("桥头胡街道", "桥头胡街道"), ("上海市人民政府办公厅", "上海市人民政府办公厅")])
+    assert gazetteer.abbreviated("桥头街道") is None  # a street's own name keeps every character
+    assert gazetteer.abbreviated("上海市办公厅") is None  # 办公厅 alone could be any office of 上海市
+
+
+def test_a_year_written_against_a_short_name_is_no_slip_of_it():
+    from index.question import parse_question
+
+    gazetteer = Gazetteer([("平潭综合实验区公安局", "平潭综合实验区公安局"), ("平潭综合实验区", "平潭综合实验区")])
+    query = parse_question("平潭公安2022年收到多少申请", gazetteer)  # 平潭公安|2: not a slip of 平潭公安局
+    assert query.years == (2022,) and query.bodies == ("平潭综合实验区公安局",)
 
 
 def test_an_abbreviation_is_read_whole_in_a_question():
