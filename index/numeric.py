@@ -183,14 +183,15 @@ def _in_rows(cell: Cell, rows: tuple[str, ...]) -> bool:
 
 def _reading(report: ReportRef, measure: Measure, found: list[Cell], row_sets, columns, column_label) -> Reading:
     cells: list[Cell] = []
-    for rows in row_sets:
+    for rows in row_sets:  # the first set of rows the report has every one of: a sum short of a part is no sum
         cells = [c for c in found if _in_rows(c, rows) and c.col_key in columns
                  and not (c.status == "blank" and c.warning == NO_SUCH_ROW)]
         if measure.table == "二" and cells:  # equivalent columns of two formats: the first the report has
             first = next(column for column in columns if any(c.col_key == column for c in cells))
             cells = [c for c in cells if c.col_key == first]
-        if cells:
+        if cells and all(any(_in_rows(c, (row,)) for c in cells) for row in rows):
             break
+        cells = []
     if measure.table == "二" and cells:
         column_label = cells[0].col_label
     if not cells:

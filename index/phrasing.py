@@ -33,6 +33,8 @@ _ROWS = {
 _T4_LIST = {"review": "行政复议", "litigation_direct": "直接起诉", "litigation_after_review": "复议后起诉"}
 _T4_SHORT = {"review": "行政复议", "litigation_direct": "直接起诉的行政诉讼", "litigation_after_review": "复议后起诉的行政诉讼"}
 _GROUPS = {"withheld": "不予公开的申请", "unavailable": "无法提供的申请", "not_processed": "不予处理的申请"}
+_WHOLE_GROUPS = dict(T3_GROUPS, other=("other.overdue_correction", "other.unpaid_fees", "other.other"))
+_GROUP_NAMES = {"withheld": "不予公开", "unavailable": "无法提供", "not_processed": "不予处理", "other": "其他处理"}
 _COLUMNS_T3 = {"natural_person": "自然人", "commercial": "商业企业", "research": "科研机构",
                "public_interest": "社会公益组织", "legal_service": "法律服务机构", "other_org": "其他组织",
                "legal_persons": "法人或其他组织"}
@@ -94,8 +96,15 @@ def subject(measure: Measure, columns: tuple[str, ...] = ("total",), column_labe
                    for r in sorted(measure.rows, key=template_order)]
         base = f"{_GROUPS[group]}中，" + "、".join(reasons[:-1]) + "和" + reasons[-1] + "的合计"
     elif len(measure.rows) > 1:  # several rows asked together: 予以公开和部分公开的申请合计
-        ordered = sorted(measure.rows, key=template_order)
-        names = [_T4_LIST.get(r) or re.sub(r"的?(?:政府信息公开)?(申请|案件)$", "", _row(r, "") or r) for r in ordered]
+        names = []
+        for r in sorted(measure.rows, key=template_order):
+            group = r.split(".")[0]
+            if "." in r and set(_WHOLE_GROUPS.get(group, ())) <= set(measure.rows):
+                name = _GROUP_NAMES[group]  # every row of a group asked: the group's name (不予处理, 其他处理)
+            else:
+                name = _T4_LIST.get(r) or re.sub(r"的?(?:政府信息公开)?(申请|案件)$", "", _row(r, "") or r)
+            if name not in names:
+                names.append(name)
         noun = "案件" if measure.table == "四" else "的申请"
         base = ("、".join(names[:-1]) + "和" + names[-1] if len(names) > 1 else names[0]) + f"{noun}合计"
     else:

@@ -12,6 +12,7 @@ the row: 不予公开…国家秘密); several rows joined by 和/及/与/、 ar
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -365,7 +366,11 @@ def _combined(measures: list[Measure]) -> Measure | None:
     if len({m.table for m in measures}) == 1 and len({m.column for m in measures}) == 1:
         rows = tuple(dict.fromkeys(r for m in measures for r in m.rows))
         label = "与".join(m.label for m in measures) + f"（{len(measures)}项合计）"
-        return Measure(measures[0].table, rows, measures[0].column, label, measures[0].unit)
+        # each part as either format writes it (其他处理: one row, or its three): every combination
+        options = [((m.rows,) + m.alternatives) for m in measures]
+        alternatives = tuple(tuple(dict.fromkeys(r for part in combo for r in part))
+                             for combo in itertools.product(*options))[1:]
+        return Measure(measures[0].table, rows, measures[0].column, label, measures[0].unit, alternatives)
     return None
 
 

@@ -757,3 +757,10 @@ def test_the_bottom_of_a_ranking(service):
     assert (answer.org, answer.value) == ("王家街道", 0), answer.answer
     assert_in_order(answer.answer, ["王家街道", "柴桥街道"])
     assert "左家庄" not in answer.answer
+
+
+def test_a_group_and_a_row_of_the_other_format_are_summed_whole(full_service):
+    # 沐阳县 2025 (2021 format): 不予处理 12 + 7 + 0 + 0 + 0; 其他处理 has three rows: 9 + 7 + 143 — 178 in all
+    answer = full_service.answer("沐阳县2025年不予处理和其他处理一共多少件")
+    assert answer.value == 178, answer.answer
+    assert answer.answer.startswith("沐阳县人民政府2025年不予处理和其他处理的申请合计178件")
