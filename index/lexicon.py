@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Sense", "TERMS", "senses", "synonyms", "segment", "CHAR_FILLERS", "COUNT_WORDS", "T3_GROUPS"]
+__all__ = ["Sense", "TERMS", "senses", "synonyms", "words_for", "segment", "CHAR_FILLERS", "COUNT_WORDS", "T3_GROUPS"]
 
 
 @dataclass(frozen=True)
@@ -208,6 +208,21 @@ TERMS = _table
 
 def senses(word: str) -> tuple[Sense, ...]:
     return _table().get(word, ())
+
+
+def words_for(table: str, rows: tuple[str, ...] = (), column: str | None = None) -> frozenset[str]:
+    """The words of two characters or more that name any of ``rows`` (or the group they make up) or ``column``
+    of ``table``: what a sentence about those cells would say (同意公开 for 予以公开, 个人 for 自然人)."""
+    wanted = set(rows)
+    found = set()
+    for word, senses_ in _table().items():
+        if len(word) < 2:
+            continue
+        for s in senses_:
+            if s.table == table and (s.kind in ("row", "t2row") and set(s.rows) & wanted
+                                     or s.kind == "column" and column and s.key == column):
+                found.add(word)
+    return frozenset(found)
 
 
 def synonyms(word: str) -> frozenset[str]:

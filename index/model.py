@@ -116,3 +116,5 @@ class Query:
     share: bool = False  # 比例, 占比, 百分之几: the measure as a share of its total is asked
     negated: str = ""  # 没有, 除了…以外 before a row: what the row does not count is asked, which no cell holds
     negated_measures: tuple[Measure, ...] = ()  # the rows so negated
+    share_whole: Measure | None = None  # the whole the question names (不予公开中属于国家秘密的占比: 不予公开)
+    share_of_row: bool = False  # 予以公开的申请中自然人占比: a column's share of its own row

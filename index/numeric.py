@@ -15,11 +15,12 @@ from ingest.model import NO_SUCH_ROW, Cell
 from ingest.report import row_passages
 from ingest.template import LEGAL_PERSON_COLUMNS, T3_COLUMNS, T3_FLOW_KEYS, T4_COLUMNS
 
+from .lexicon import words_for
 from .model import Citation, Measure, Query, ReportRef
 from .phrasing import short_row, subject, t2_column_name, template_order, where
 from .wording import W
 
-__all__ = ["Reading", "Tables", "read_measure", "read_measures", "describe_value", "describe_share", "column_keys", "RESULTS_TOTAL",
+__all__ = ["Reading", "Tables", "read_measure", "read_measures", "describe_value", "describe_share", "whole_of", "column_keys", "RESULTS_TOTAL",
            "is_money", "shown"]
 
 _APPLICANT_COLUMNS = tuple(c.key for c in T3_COLUMNS if c.key != "total")
@@ -72,17 +73,20 @@ class Tables:
         return self.conn.execute("SELECT EXISTS (SELECT 1 FROM passages p JOIN reports r ON r.id = p.report_id"
                                  " WHERE r.body = ? AND instr(p.text, ?) > 0)", (body, word)).fetchone()[0] == 1
 
-    def percent_stated(self, report_id: str, percent: float, count: float) -> str | None:
-        """A sentence of the report's text that states ``count`` and ``percent`` (as printed, to its own
-        decimals), or None."""
+    def percent_stated(self, report_id: str, percent: float, count: float, words: frozenset[str]) -> str | None:
+        """A sentence of the report's text that states ``count`` of one of ``words`` (the cells' names) and, right
+        after it as its share (同意公开3件，占比37.5%; 无法提供 564 件（47.36%）), ``percent`` as printed to its own
+        decimals; None when no sentence does (办结率100% is no share; 无法提供4件 is not of 予以公开)."""
+        number = re.escape(fmt_number(count))
+        share = re.compile(rf"([^。；;，,]*?)(?<![\d.]){number}\s*[件个项条][，,]?\s*(?:[（(]|占[^。；;，,]{{0,10}}?|比例为?"
+                           rf"|比重为?)\s*(\d+(?:\.\d+)?)\s*[%％]")
         for (text,) in self.conn.execute("SELECT text FROM passages WHERE report_id = ? AND kind = 'text'"
                                          " AND instr(text, '%') + instr(text, '％') > 0", (report_id,)):
             for sentence in re.split(r"(?<=[。；！？])|\n", text):
-                if not re.search(rf"(?<![\d.]){re.escape(fmt_number(count))}\s*[件个项条]", sentence):
-                    continue
-                for printed in re.findall(r"(\d+(?:\.\d+)?)\s*[%％]", sentence):
+                for before, printed in share.findall(sentence):
                     decimals = len(printed.split(".")[1]) if "." in printed else 0
-                    if abs(float(printed) - percent) <= 0.5 * 10 ** -decimals + 1e-9:
+                    if abs(float(printed) - percent) <= 0.5 * 10 ** -decimals + 1e-9 and \
+                            any(word in re.sub(r"\s+", "", before) for word in words):
                         return sentence.strip()
         return None
 
@@ -288,21 +292,37 @@ def describe_value(tables: Tables, reading: Reading, query: Query) -> tuple[str,
 RESULTS_TOTAL = Measure("三", ("total",), None, "三、本年度办理结果（七）总计", "件")
 
 
+def whole_of(measure: Measure, query: Query) -> tuple[Measure, Query] | None:
+    """What ``measure`` is a share of, as the template adds up: the whole the question names (the group of a
+    reason: 不予公开中属于国家秘密的), else an outcome of the 办理结果 总计 in the same column, an applicant column
+    of its own row's 总计 (自然人申请占比; 予以公开的申请中自然人占比), a result of table 四 of its group's 总计;
+    None where the template has no whole (table 二, 本年新收 in all)."""
+    columns, _ = column_keys(query, measure)
+    if query.share_whole is not None:
+        return query.share_whole, query
+    if measure.table == "三" and not set(measure.rows) & set(T3_FLOW_KEYS) and not query.share_of_row:
+        return RESULTS_TOTAL, query
+    if measure.table in ("三", "四") and columns != ("total",):
+        return measure, replace(query, column="total", text="")
+    return None
+
+
 def describe_share(tables: Tables, report: ReportRef, query: Query) -> tuple[str, float | None, list[Citation],
                                                                            list[str]]:
-    """The measure as a share of the whole it is part of, computed from the two cells and said to be computed: an
-    outcome of table 三 of the 办理结果 总计 (in the same applicant column), an applicant column of its row's 总计,
-    a result of table 四 of its group's 总计. Text, the percentage (None when it cannot be computed), citations,
-    warnings."""
+    """The measure as a share of its whole (``whole_of``), computed from the cells and said to be computed, with
+    the sentence of the text that states it where there is one. Text, the percentage (None when it cannot be
+    computed), citations, warnings."""
     measure = query.measure
+    if query.column and "+" in query.column and measure.table == "三":  # 自然人和法人占比: each one's share
+        parts = [describe_share(tables, report, replace(query, column=column)) for column in query.column.split("+")]
+        return ("".join(text for text, *_ in parts), None, [c for _, _, cited, _ in parts for c in cited],
+                [w for *_, notes in parts for w in notes])
     columns, _ = column_keys(query, measure)
-    if measure.table == "三" and not set(measure.rows) & set(T3_FLOW_KEYS):
-        whole_measure, whole_query = RESULTS_TOTAL, query  # 予以公开的比例: of the requests handled
-    elif measure.table in ("三", "四") and columns != ("total",):
-        whole_measure, whole_query = measure, replace(query, column="total", text="")  # 自然人申请占比: of the row
-    else:
+    found = whole_of(measure, query)
+    if found is None:
         text, warnings, citations = describe_value(tables, read_measure(tables, report, measure, query), query)
         return W.SHARE_NO_WHOLE.format(value=text), None, citations, warnings
+    whole_measure, whole_query = found
     part = read_measure(tables, report, measure, query)
     whole = read_measure(tables, report, whole_measure, whole_query)
     part_text, warnings, citations = describe_value(tables, part, query)
@@ -313,12 +333,15 @@ def describe_share(tables: Tables, report: ReportRef, query: Query) -> tuple[str
         return W.SHARE_UNKNOWN.format(part=part_text, whole=whole_text), None, citations, warnings
     if not whole.value:
         return W.SHARE_ZERO.format(whole=whole_text), None, citations, warnings
+    warnings += [W.SHARE_READ.format(text=t) for r, t in ((part, part_text), (whole, whole_text))
+                 if r.blanks or r.from_columns]  # how a number was read (blank parts, 总计 from the columns)
     percent = round(100 * part.value / whole.value, 2)
     whole_columns, _ = column_keys(whole_query, whole_measure)
     text = W.SHARE.format(body=report.body, year=report.year, part_subject=subject(measure, columns),
                           part=shown(part.value, part.unit), whole_subject=subject(whole_measure, whole_columns),
                           whole=shown(whole.value, whole.unit), percent=fmt_number(percent))
-    if stated := tables.percent_stated(report.id, percent, part.value):
+    named = words_for(measure.table, measure.rows, query.column if query.column != "total" else None)
+    if stated := tables.percent_stated(report.id, percent, part.value, named):
         text += W.SHARE_STATED.format(sentence=stated)
     else:
         text += W.SHARE_COMPUTED.format(part_where=_where_of(part), whole_where=_where_of(whole))
@@ -329,7 +352,9 @@ def _where_of(reading: Reading) -> str:
     rows = list(dict.fromkeys((c.row_key, c.row_label) for c in reading.cells))
     columns = {c.col_label for c in reading.cells}
     if len(rows) == 1:
-        return where(reading.measure.table, *rows[0], next(iter(columns)) if len(columns) == 1 else None)
+        if len(columns) == 1:
+            return where(reading.measure.table, *rows[0], next(iter(columns)))
+        return f"{where(reading.measure.table, *rows[0], None)}{len(columns)}列之和"
     return f"表{reading.measure.table}“{reading.measure.label}”{len(reading.cells)}格之和"
 
 

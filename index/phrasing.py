@@ -116,7 +116,11 @@ def subject(measure: Measure, columns: tuple[str, ...] = ("total",), column_labe
         short = _T4_SHORT.get(measure.rows[0], base) if len(measure.rows) == 1 else base
         outcomes = "和".join(_COLUMNS_T4.get(c, c) for c in named)
         return f"{short}中{outcomes}的" + ("合计" if len(named) > 1 else "")
-    who = "、".join(_COLUMNS_T3.get(c, c) for c in named) if len(named) < 5 else "法人或其他组织"
+    organisations = [c for c in named if c != "natural_person"]
+    if len(organisations) == 5:  # the five columns of 法人或其他组织, with 自然人 or without
+        who = "自然人和法人或其他组织" if "natural_person" in named else "法人或其他组织"
+    else:
+        who = "、".join(_COLUMNS_T3.get(c, c) for c in named)
     verb = "提出的" if measure.rows[0] in ("new_received", "carried_over") else "的"
     return f"{base}中，{who}{verb}"
 

@@ -169,7 +169,7 @@ _YEAR_WORDS = re.compile(r"(?:[〇○零一二三四五六七八九]{4}|(?:19|20
 # Words of operations, scope, time and numbering: understood, though no lexicon row is theirs. One pattern per
 # kind of word, so the segmentation (``index.lexicon.segment``) may take the longest that fits at any place.
 # a share is asked (予以公开的比例, 自然人申请占比多少): read from the cells, with what it is a share of said
-_SHARE = re.compile(r"占(?:了|到)?(?:全部|所有|总)?的?(?:本年度)?(?:办理结果|办结的?申请|办结|全部申请|申请总数|总数)"
+_SHARE = re.compile(r"占(?:了|到)?(?:全部|所有|总)?的?(?:本年度)?(?:办理结果|办结的?申请|办结)"
                     r"(?:总计|合计|总数)?的?(?:比例|比重|百分比|百分之几|百分之多少|几成)"  # 占全部办理结果的比例: the whole
                     r"|所占的?(?:比例|比重|百分比)|(?:的|所)?(?:比例|占比|比重|百分比)|占(?:了|到)?(?:百分之几|百分之多少|多少比例|几成)"
                     r"|百分之几|百分之多少|几成")
@@ -545,6 +545,9 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     if len(years) == 1 and last_year and not stated_change:  # 2020年比去年多多少: 2019 and 2020
         years = (years[0] - 1, years[0])
     share = bool(_SHARE.search(stripped))
+    share_whole, share_of_row = _share_whole(stripped, terms) if share else (None, False)
+    if share and reading.defaulted and re.search(r"占[^，。？]{0,6}(?:办理结果|办结)", stripped):
+        reading.measures, measure = [_RESULTS], _RESULTS  # 自然人申请占全部办理结果的比例: the results total's column
     operation, top = _operation(_SHARE.sub("", without_last_year if stated_change else stripped), len(bodies),
                                 len(years))
     scope = None
@@ -579,7 +582,26 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
                  _ordinal(m[1]) if (m := _RECENT.search(stripped)) else 0, leftover,
                  (stripped[runs[0][0]:runs[-1][1]].replace("＊", ""),) if runs else (), measures, reading.defaulted,
                  asks_count, english, place, follow_up, share, negated,
-                 tuple(reading.measures) if negated else ())
+                 tuple(reading.measures) if negated else (), share_whole, share_of_row)
+
+
+_RESULTS = Measure("三", ("total",), None, "三、本年度办理结果（七）总计", "件")
+_WITHIN = re.compile(r"中|里|当中|之中")
+
+
+def _share_whole(text: str, terms: list[_Term]) -> tuple[Measure | None, bool]:
+    """The whole a share question names: a group before one of its own reasons (不予公开中属于国家秘密的占比:
+    不予公开), and whether a column is asked within a row (予以公开的申请中自然人占比: of the row, not of 自然人's
+    results)."""
+    rows = [t for t in terms if t.sense("row")]
+    for group in rows:
+        for part in rows:
+            if part is not group and set(part.sense("row").rows) < set(group.sense("row").rows) \
+                    and group.end <= part.start and _WITHIN.search(text[group.end:part.start]):
+                sense = group.sense("row")
+                return Measure(sense.table, sense.rows, None, sense.label, "件"), False
+    columns = [t for t in terms if t.sense("column")]
+    return None, any(r.end <= c.start and _WITHIN.search(text[r.end:c.start]) for r in rows for c in columns)
 
 
 _NEGATION_CHARS = set("没有未并不是非除了以之外")

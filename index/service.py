@@ -18,7 +18,7 @@ from .dense import DenseIndex, Embedder, load_embedder, read_meta
 from .gazetteer import Gazetteer
 from .model import Answer, Citation, Hit, Query, ReportRef
 from .narrative import Retriever, asks_count, mentions_asked, number_sentence, quote_answer
-from .numeric import RESULTS_TOTAL, Tables, describe_share, describe_value, read_measure
+from .numeric import Tables, describe_share, describe_value, read_measure, whole_of
 from .question import MAX_QUESTION_CHARS, parse_question, truncated
 from .wording import W
 
@@ -199,9 +199,9 @@ class Answerer:
         if isinstance(report, Answer):
             return _with_question(report, question)
         texts, citations = [], []
-        wholes = [measure] if measure.rows == ("total",) or measure.table != "三" else [measure, RESULTS_TOTAL]
-        for part in wholes:
-            text, notes, cited = describe_value(tables, read_measure(tables, report, part, asked), asked)
+        whole = whole_of(measure, asked)  # the cells asked about, and the whole they are part of, if any
+        for part, part_query in [(measure, asked)] + ([whole] if whole else []):
+            text, notes, cited = describe_value(tables, read_measure(tables, report, part, part_query), part_query)
             texts.append(text)
             citations += [c for c in cited if c not in citations]
             warnings += [n for n in notes if n not in warnings]

@@ -35,6 +35,7 @@ class W:
     VALUE_UNKNOWN = "{body}{year}年报告中{subject}的数值无法确定{source}：{why}。"
     SHARE = "{body}{year}年{part_subject}{part}，占{whole_subject}{whole}的{percent}%。"
     SHARE_COMPUTED = "这个比例是用{part_where}除以{whole_where}算出的，报告正文里没有找到写明它的句子。"
+    SHARE_READ = "计算所用的数：{text}"
     SHARE_STATED = "报告正文也写到：“{sentence}”"
     NEGATED = "年度报告的表格逐项统计，没有“{words}”这一项，这里不替您推算。"
     NEGATED_CELLS = "表中相关的数：{cells}"

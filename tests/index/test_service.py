@@ -195,3 +195,18 @@ def test_a_difference_with_one_year_held_gives_no_number(answerer, question):
     answer = answerer.answer(question)  # 桥头胡街道 is held for 2020 only
     assert answer.value is None, answer.answer
     assert "2019" in " ".join((answer.answer,) + answer.warnings)
+
+
+@pytest.mark.parametrize("question, percent", [
+    # 桥头胡 2020, 表三: 本年新收 自然人 18 of 18; （一）予以公开 自然人 3, 总计 3; （七）总计 自然人 11, 总计 11
+    ("桥头胡2020年予以公开的申请中自然人占比", 100),  # 自然人 within 予以公开: 3 of 3
+    ("桥头胡2020年自然人申请中予以公开的占比", 27.27),  # 予以公开 within 自然人's handled requests: 3 of 11
+    ("桥头胡2020年自然人申请占全部办理结果的比例", 100),  # the results total's 自然人 column: 11 of 11
+])
+def test_a_share_is_of_the_whole_the_question_names(answerer, question, percent):
+    assert answerer.answer(question).value == percent
+
+
+def test_a_share_of_a_whole_the_template_does_not_add_up_to_is_not_computed(answerer):
+    answer = answerer.answer("桥头胡2020年予以公开的申请占申请总数的比例")  # 申请总数: 本年新收? 新收+结转?
+    assert answer.value is None

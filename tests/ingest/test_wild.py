@@ -156,3 +156,18 @@ def test_a_row_printed_without_numbers_is_blank_not_absent():
              if c.table == "三" and c.row_key in ("other.unpaid_fees", "other.other")]
     assert len(cells) == 14
     assert all(c.value is None and c.status == "blank" and c.warning == UNFILLED_ROW for c in cells)
+
+
+def test_a_share_quotes_only_a_sentence_that_states_that_share(wild_config):
+    from index.service import Answerer
+    from ingest.config import load_config
+
+    # 036: "其中，同意公开3件，占比37.5%；无法提供4件，占比50%" — 予以公开 3 and 部分公开 1 of （七）总计 8
+    service = Answerer(load_config(wild_config), dense=False)
+    try:
+        disclosed = service.answer("平潭公安局2024年予以公开的比例")
+        both = service.answer("平潭公安局2024年予以公开和部分公开的比例")
+    finally:
+        service.close()
+    assert disclosed.value == 37.5 and "同意公开3件，占比37.5%" in disclosed.answer
+    assert both.value == 50 and "无法提供4件" not in both.answer  # 4 and 50% there are 无法提供's
