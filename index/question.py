@@ -38,7 +38,7 @@ def _t2s():
     return OpenCC("t2s")
 
 
-_NOT_WORDS = {"So", "Sk", "Cf", "Co", "Cs", "Cn"}  # emoji and other symbols, format and unassigned characters
+_NOT_WORDS = {"Cf", "Co", "Cs", "Cn"}  # format (zero-width joiners), private-use, surrogate, unassigned
 
 
 def normalize_question(text: str) -> str:
@@ -70,8 +70,16 @@ def truncated(text: str) -> bool:
 
 def _cleaned(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in _NOT_WORDS and not "\ufe00" <= ch <= "\ufe0f")
+    text = "".join(ch for ch in text if not _emoji(ch))
     return re.sub(r"([^\w\s])\1{2,}", r"\1", text)  # 。。。。 and ！！！ as one mark
+
+
+def _emoji(ch: str) -> bool:
+    """Emoji, their modifiers and joiners, and format or unassigned characters: nothing a question says. Other
+    symbols stay (○ is the zero of 二○二○年)."""
+    code = ord(ch)
+    return (0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or 0x2B00 <= code <= 0x2BFF
+            or 0xFE00 <= code <= 0xFE0F or 0xE0000 <= code <= 0xE007F or unicodedata.category(ch) in _NOT_WORDS)
 
 
 def _years(text: str) -> tuple[int, ...]:

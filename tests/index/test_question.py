@@ -16,7 +16,7 @@ def parse(gazetteer):
 
 
 @pytest.mark.parametrize("question", ["桥头胡2020收到多少申请", "桥头胡2020年收到多少申请",
-                                      "桥头胡二〇二〇年收到多少申请", "桥头胡20年收到多少申请"])
+                                      "桥头胡二〇二〇年收到多少申请", "桥头胡二○二○年收到多少申请", "桥头胡20年收到多少申请"])
 def test_year_forms(parse, question):
     assert parse(question).years == (2020,)
 
@@ -172,6 +172,7 @@ def test_normalize_question():
     assert normalize_question("一。" * 300 + "桥头胡收到多少申请？") == "桥头胡收到多少申请?"
     assert normalize_question("一。" * 300 + "桥头胡收到多少申请？予以公开几件？") == "桥头胡收到多少申请?予以公开几件?"
     assert normalize_question("👍桥头胡❤️收到多少申请？🙏") == "桥头胡收到多少申请?"
+    assert normalize_question("桥头胡二○一九年收到多少申请") == "桥头胡二○一九年收到多少申请"  # ○ is a zero, not an emoji
 
 
 def test_a_bare_verb_before_the_object_is_its_row(parse):
