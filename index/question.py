@@ -22,7 +22,7 @@ from .gazetteer import Gazetteer, common_word
 from .lexicon import CHAR_FILLERS, COUNT_WORDS, Sense, segment, senses
 from .model import Measure, Query
 
-__all__ = ["parse_question", "normalize_question", "truncated", "MAX_QUESTION_CHARS"]
+__all__ = ["parse_question", "normalize_question", "truncated", "asks_total", "MAX_QUESTION_CHARS"]
 
 MAX_QUESTION_CHARS = 300
 
@@ -547,6 +547,9 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
         runs = _runs(stripped, taken, reading.unexplained)
     leftover = _leftover(stripped, runs)
     measure = _combined(reading.measures) if reading.measures else None  # None: several tables, each answered
+    each = bool(_EACH.search(stripped)) and not _TOTAL_ASKED.search(stripped) or not _summable(reading.measures)
+    if measure is not None and len(reading.measures) > 1 and each:
+        measure = None  # 收到的和予以公开的分别多少: each number, no sum (新收 + 予以公开 adds up to nothing)
     stated_change = measure is not None and measure.table == "二" and measure.column == "change"
     if stated_change and len(years) == 2 and abs(years[0] - years[1]) == 1:  # 2019年比2018年增加了多少
         years = (max(years),)
@@ -590,7 +593,29 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
                  _ordinal(m[1]) if (m := _RECENT.search(stripped)) else 0, leftover,
                  (stripped[runs[0][0]:runs[-1][1]].replace("＊", ""),) if runs else (), measures, reading.defaulted,
                  asks_count, english, place, follow_up, share, negated,
-                 tuple(reading.measures) if negated else (), share_whole, share_of_row)
+                 tuple(reading.measures) if negated else (), share_whole, share_of_row, each)
+
+
+_EACH = re.compile(r"分别|各自|各(?:是|有|为)?多少|各(?:有)?几")
+_TOTAL_ASKED = re.compile(r"合计|一共|总共|共计|加起来|加在一起|总和")  # 分别多少，合计多少: each and the sum
+_FLOWS = ({"new_received", "carried_over"}, {"total", "carried_forward"})  # what came in; what was done with it
+
+
+def asks_total(text: str) -> bool:
+    """Whether a sum is asked for (合计, 一共, 加起来)."""
+    return bool(_TOTAL_ASKED.search(text))
+
+
+def _summable(measures: list[Measure]) -> bool:
+    """Whether the rows asked add up to something: rows of table 三 that came in (新收, 上年结转), or that went
+    out (办结, 结转下年度), or outcomes among themselves; the rows of table 四 or of table 二 in one column."""
+    if len(measures) < 2:
+        return True
+    rows = {r for m in measures for r in m.rows}
+    if {m.table for m in measures} != {"三"}:
+        return True
+    flows = set().union(*_FLOWS)
+    return any(rows <= kind for kind in _FLOWS) or not rows & flows
 
 
 _RESULTS = Measure("三", ("total",), None, "三、本年度办理结果（七）总计", "件")

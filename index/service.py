@@ -19,7 +19,7 @@ from .gazetteer import Gazetteer
 from .model import Answer, Citation, Hit, Query, ReportRef
 from .narrative import Retriever, asks_count, mentions_asked, number_sentence, quote_answer
 from .numeric import Tables, describe_share, describe_value, read_measure, whole_of
-from .question import MAX_QUESTION_CHARS, parse_question, truncated
+from .question import MAX_QUESTION_CHARS, asks_total, parse_question, truncated
 from .wording import W
 
 __all__ = ["Answerer"]
@@ -167,6 +167,9 @@ class Answerer:
         joined = _joined(question, answers, warnings)
         values = [a.value for a in answers]
         units = {a.unit for a in answers}
+        if query.each:  # each number asked, none of them the answer alone
+            notes = (W.NO_SUM,) if asks_total(query.text) else ()
+            return replace(joined, value=None, warnings=joined.warnings + notes)
         if all(v is not None for v in values) and len(units) == 1 and all(a.kind == "numeric" for a in answers):
             total = sum(values)
             text = joined.answer + "\n" + W.SEVERAL_SUM.format(value=fmt_number(total), unit=units.pop() or "")

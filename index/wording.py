@@ -15,6 +15,7 @@ class W:
     PLACE_STATED = "按库中的{body}回答：报告的名称里没有地名，正文写到了“{place}”。"
     PLACE_NOT_STATED = ("库中{body}的报告没有写到{place}，无法确定是不是您问的那个{body}；"
                         "如果就是它，请不写地名再问一次。")
+    NO_SUM = "这几项不是可以相加的同类数字（如新收的申请和办理结果），没有给出合计。"
     SUGGEST = "您是不是要问“{body}”？"
     NO_YEAR = "没有找到{body}{year}年的年度报告（已收录：{years}）。"
     CHECK_NO_YEAR = "库中没有 {year} 年的年度报告。"

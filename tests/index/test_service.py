@@ -210,3 +210,15 @@ def test_a_share_is_of_the_whole_the_question_names(answerer, question, percent)
 def test_a_share_of_a_whole_the_template_does_not_add_up_to_is_not_computed(answerer):
     answer = answerer.answer("桥头胡2020年予以公开的申请占申请总数的比例")  # 申请总数: 本年新收? 新收+结转?
     assert answer.value is None
+
+
+@pytest.mark.parametrize("question, summed", [
+    ("桥头胡街道2020年收到的申请和予以公开的申请分别多少", False),  # 18 and 3: each
+    ("桥头胡街道2020年收到的申请和予以公开的申请合计多少", False),  # 新收 + 予以公开 adds up to nothing
+    ("桥头胡2020年予以公开和部分公开分别多少件，合计多少", True),  # 3 + 2
+])
+def test_rows_are_summed_only_where_the_sum_means_something(answerer, question, summed):
+    answer = answerer.answer(question)
+    assert answer.value == (5 if summed else None), answer.answer
+    if not summed:
+        assert "18件" in answer.answer and "3件" in answer.answer
