@@ -134,11 +134,15 @@ class Tables:
 
 
 def _scope_clause(scope: str | None, place: str | None = None) -> tuple[str, tuple[str, ...]]:
-    """SQL over reports for a kind of body (街道 / 镇 / 乡, 乡镇 for both of the last two, 片区, 局; None for all)
+    """SQL over reports for a kind of body (街道 / 镇 / 乡, 乡镇 for both of the last two, 片区, 局, 县, 区; None for all)
     and a place (the bodies of 平潭综合实验区: their names start with it; the place's own report is not one of
     them)."""
     clauses, args = [], []
-    if scope:
+    if scope in ("县", "区"):  # a county's or district's government, not a 片区 or a zone (平潭综合实验区)
+        clauses.append("((body LIKE ? OR body LIKE ? OR body LIKE ?) AND body NOT LIKE ? AND body NOT LIKE ?"
+                       " AND body NOT LIKE ? AND body NOT LIKE ?)")
+        args += [f"%{scope}", f"%{scope}人民政府", f"%{scope}政府", "%片区", "%实验区", "%开发区", "%高新区"]
+    elif scope:
         kinds = ("镇", "乡") if scope == "乡镇" else (scope,)
         clauses.append("(" + " OR ".join("body LIKE ? OR body_full LIKE ? OR body LIKE ?" for _ in kinds) + ")")
         args += [arg for kind in kinds for arg in (f"%{kind}", f"%{kind}办事处", f"%{kind}管理局")]

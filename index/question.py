@@ -167,6 +167,8 @@ def _section(text: str) -> str | None:
 
 # the kind of body a question is about when it names none (全部街道, 各镇, 收到最多的乡); not 乡镇, 城乡, 城镇
 _SCOPE = re.compile(r"(?P<scope>(?<!城)乡镇|街道|(?<![乡城村])镇(?![乡街])|(?<![城])乡(?![镇村]))")
+# a kind of body asked over, with a word that asks over bodies (哪个片区, 各县, 所有区, 哪个局)
+_KIND_ASKED = re.compile(r"(?:各|哪个|哪一个|哪些|哪家|所有|全部|每个)(?P<scope>片区|县|区|局)")
 _SCOPE_NAMED = re.compile(r"(?:各|哪个|哪些|所有|全部|每个)(?P<scope>乡镇|街道|镇(?![乡街])|乡(?![镇村]))")  # text
 _RECENT = re.compile(r"近([两二三四五六七八九十]|\d+)年")
 _LAST_YEAR = re.compile(r"(?:比|较|与|和|跟)(?:去年|上一?年)(?!度?结转|遗留|转来|的)(?:相比|比)?|同比")
@@ -562,7 +564,8 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     operation, top = _operation(_SHARE.sub("", without_last_year if stated_change else stripped), len(bodies),
                                 len(years))
     scope = None
-    if not bodies and (m := (_SCOPE if measure or reading.measures else _SCOPE_NAMED).search(stripped)):
+    if not bodies and (m := (_SCOPE if measure or reading.measures else _SCOPE_NAMED).search(stripped)
+                       or _KIND_ASKED.search(stripped)):
         scope = m["scope"]
     asks_count = bool(COUNT_WORDS.search(stripped))
     narrative = bool(_NARRATIVE.search(stripped))

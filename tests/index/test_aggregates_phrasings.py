@@ -764,3 +764,9 @@ def test_a_group_and_a_row_of_the_other_format_are_summed_whole(full_service):
     answer = full_service.answer("沐阳县2025年不予处理和其他处理一共多少件")
     assert answer.value == 178, answer.answer
     assert answer.answer.startswith("沐阳县人民政府2025年不予处理和其他处理的申请合计178件")
+
+
+def test_a_kind_of_body_asked_over_without_a_place_is_that_kind(full_service):
+    # 2025: 沐阳县人民政府 (一、本年新收 705 | 3 | 0 | 0 | 5 | 0 | 713) is the only county; 上海市人民政府办公厅 is none
+    answer = full_service.answer("2025年各县一共收到多少申请")
+    assert answer.value == 713 and "上海" not in answer.answer, answer.answer
