@@ -191,6 +191,12 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
             value, unit = sum(_comparable(r, money) for r in good), "万元"
             text = W.AGG_SUM.format(year=year, scope=scope, label=label, value=shown(round(value, 6), unit, money),
                                     n=len(good), parts=listed(good)) + W.AGG_IN_WAN
+        elif one_body and several_years:  # one body over its years: 2020—2023年合计
+            value = sum(r.value for r in good)
+            years = sorted(r.report.year for r in good)
+            text = W.AGG_SUM_YEARS.format(body=good[0].report.body, first=years[0], last=years[-1], label=label,
+                                          value=shown(value, unit, money), n=len(good),
+                                          parts=listed(sorted(good, key=lambda r: r.report.year)))
         else:
             value = sum(r.value for r in good)
             text = W.AGG_SUM.format(year=year, scope=scope, label=label, value=shown(value, unit, money), n=len(good),

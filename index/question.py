@@ -82,8 +82,15 @@ def _emoji(ch: str) -> bool:
             or 0xFE00 <= code <= 0xFE0F or 0xE0000 <= code <= 0xE007F or unicodedata.category(ch) in _NOT_WORDS)
 
 
+_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})年?度?\s*(?:到|至|-|—|－|~|～)\s*((?:19|20)\d{2})年?(?!\d)")
+
+
 def _years(text: str) -> tuple[int, ...]:
     years: list[int] = []
+    for m in _YEAR_RANGE.finditer(text):  # 2020年到2023年: every year from the first to the last
+        first, last = int(m[1]), int(m[2])
+        if first < last <= first + 30:
+            years.extend(range(first, last + 1))
     for m in re.finditer(r"([〇○零一二三四五六七八九]{4})年", text):
         years.append(int("".join(str(_CN[c]) for c in m[1])))
     for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text):

@@ -264,6 +264,11 @@ class Answerer:
                     return Answer(question, "none", warnings.pop(), org=body, warnings=tuple(warnings))
             if query.operation == "sum" and len(query.bodies) > 1:  # A和B加起来: the named bodies' year, summed
                 return self._over_bodies(question, query, tables, warnings, "sum")
+            if query.operation == "sum" and missing:  # a year asked is not held: the total of those years is
+                answer = aggregate_answer(question, replace(query, operation="trend", difference=False), tables,
+                                          reports, warnings)  # unknown; each year held is listed
+                text = W.SUM_YEARS_MISSING.format(years="、".join(f"{y}年" for y in missing)) + answer.answer
+                return replace(answer, answer=text, value=None, unit=None)
             return aggregate_answer(question, _with(query, "sum" if query.operation == "sum" else "trend"), tables,
                                     reports, warnings)
         if len(query.bodies) > 1:

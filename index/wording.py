@@ -55,6 +55,8 @@ class W:
     ANSWERED_ROW = "“收到多少申请”按表三第一行“本年新收”回答。"
 
     AGG_SUM = "{year}年{scope}{label}合计{value}（{n}份报告）：{parts}。"
+    SUM_YEARS_MISSING = "库中没有{years}的报告，问到的几年合计得不出；已收录的几年是："
+    AGG_SUM_YEARS = "{body}{first}—{last}年{label}合计{value}（{n}年的报告）：{parts}。"
     AGG_MAX = "{year}年{scope}{label}最多的是{body}，{value}。各{unit_scope}：{parts}。"
     AGG_MAX_YEAR = "{body}{label}最多的一年是{year}年，{value}。各年：{parts}。"
     AGG_MIN_YEAR = "{body}{label}最少的一年是{year}年，{value}。各年：{parts}。"

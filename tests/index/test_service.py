@@ -222,3 +222,11 @@ def test_rows_are_summed_only_where_the_sum_means_something(answerer, question, 
     assert answer.value == (5 if summed else None), answer.answer
     if not summed:
         assert "18件" in answer.answer and "3件" in answer.answer
+
+
+def test_a_range_of_years_is_every_year_in_it_and_a_year_not_held_leaves_the_total_unknown(answerer):
+    from index.question import _years
+
+    assert _years("2019年到2022年") == (2019, 2020, 2021, 2022) and _years("2019-2021年") == (2019, 2020, 2021)
+    answer = answerer.answer("桥头胡街道2019年到2020年一共收到多少申请")  # held for 2020 only
+    assert answer.value is None and "2019年" in answer.answer
