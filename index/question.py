@@ -665,8 +665,9 @@ def _places_asked(text: str, matches: list[tuple[int, int, str]], gazetteer: Gaz
         if text[start:end] not in forms:
             kept.append(match)
             continue
-        if any(other != body and other.startswith(body) for _, _, other in matches):
-            continue  # 平潭公安局 and 平潭(要闻): the place is the other body's
+        if any(other != body and other.startswith(body) and not _COMPARED.search(text[min(end, e):max(start, s)])
+               for s, e, other in matches):
+            continue  # 平潭公安局 and 平潭(要闻): the place is the other body's (平潭比平潭公安局多: two bodies)
         if len({b for _, _, b in matches}) > 1:
             kept.append(match)  # 金井、君山、苏平三个片区: bodies named in a list, not a place
             continue
@@ -677,6 +678,9 @@ def _places_asked(text: str, matches: list[tuple[int, int, str]], gazetteer: Gaz
             continue
         kept.append(match)
     return kept, place
+
+
+_COMPARED = re.compile(r"比|和|与|跟|同|及|对比|相比|、")
 
 
 _OWN_BODY = re.compile(r"本机关|本单位|该机关|行政机关|机关不掌握")

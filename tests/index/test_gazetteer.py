@@ -134,3 +134,13 @@ def test_an_abbreviation_is_read_whole_in_a_question():
     gazetteer = Gazetteer([("莆田市民族与宗教事务局", "莆田市民族与宗教事务局"), ("莆田市应急管理局", "莆田市应急管理局")])
     query = parse_question("莆田民族宗教局2022年收到多少信息公开申请", gazetteer)  # 宗 alone is a counting word
     assert query.bodies == ("莆田市民族与宗教事务局",) and not query.leftover and query.fuzzy
+
+
+def test_a_place_compared_with_one_of_its_bodies_is_its_own_body():
+    from index.question import parse_question
+
+    gazetteer = Gazetteer([("平潭综合实验区公安局", "平潭综合实验区公安局"), ("平潭综合实验区", "平潭综合实验区")])
+    query = parse_question("平潭2024年比平潭公安局2024年多收几件申请", gazetteer)
+    assert set(query.bodies) == {"平潭综合实验区", "平潭综合实验区公安局"}
+    query = parse_question("平潭公安局2024年收到多少申请", gazetteer)  # 平潭 here is the bureau's place
+    assert query.bodies == ("平潭综合实验区公安局",)
