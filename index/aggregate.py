@@ -76,8 +76,9 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
     readings = read_measures(tables, reports, measure, query)
     good = [r for r in readings if r.status == "ok"]
     skipped = [r for r in readings if r.status != "ok"]
+    skipped_note = W.AGG_SKIPPED.format(names="、".join(f"{r.report.body}{r.report.year}年" for r in skipped))
     if skipped:
-        warnings.append(W.AGG_SKIPPED.format(names="、".join(f"{r.report.body}{r.report.year}年" for r in skipped)))
+        warnings.append(skipped_note)
     if measure.table == "二" and any(r.cells[0].col_key != measure.column for r in good):  # the other format's column
         warnings.append(W.AGG_COLUMNS_READ.format(parts="，".join(
             f"{r.report.body}{r.report.year}年 {r.column_label}" for r in good)))
@@ -118,7 +119,8 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
 
     operation = query.operation
     org = None
-    unknown = [r for r in skipped if r.status == "unknown"]
+    unknown = [r for r in skipped if r.status == "unknown" or r.status == "missing"  # a cell that cannot be read,
+               and r.report.table_state(measure.table) in ("missing", "incomplete")]  # or a table cut off or an image
     if unknown and operation in ("sum", "max", "min", "rank", "rank_min", "nth", "nth_min"):
         # a total or a ranking over cells some of which cannot be read is not known: no headline number
         ordered = sorted(good, key=lambda r: _comparable(r, money), reverse=True)
@@ -126,8 +128,8 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
         text = W.AGG_UNKNOWN_PARTS.format(year=year, scope=scope, label=label, n=len(unknown), what=what,
                                           names="、".join(f"{r.report.body}{r.report.year}年" for r in unknown),
                                           parts=listed(ordered))
-        blank = [r for r in skipped if r.status != "unknown"]
-        warnings = [w for w in warnings if not w.startswith(W.AGG_SKIPPED.split("：")[0])]
+        blank = [r for r in skipped if r not in unknown]
+        warnings = [w for w in warnings if w != skipped_note]
         if blank:
             warnings.append(W.AGG_SKIPPED.format(names="、".join(f"{r.report.body}{r.report.year}年" for r in blank)))
         return Answer(question, "aggregate", text, None, None, None, year if isinstance(year, int) else None,

@@ -253,9 +253,10 @@ def segment(text: str, taken: list[bool], patterns=()) -> list[tuple[int, int, s
         for length in range(1, min(longest, n - i) + 1):
             if text[i:i + length] in table:
                 starting[i].append((i + length, text[i:i + length]))
-        for pattern in patterns:  # every length a pattern matches at i, not only its first alternative's
-            if pattern.match(text, i):
-                starting[i] += [(j, None) for j in range(i + 1, min(n, i + 14) + 1) if pattern.fullmatch(text, i, j)]
+        for pattern in patterns:  # every length a pattern matches at i, not only its first alternative's (and
+            if found := pattern.match(text, i):  # the match itself, whose lookahead reads on past its end)
+                ends = {j for j in range(i + 1, min(n, i + 14) + 1) if pattern.fullmatch(text, i, j)}
+                starting[i] += [(j, None) for j in sorted(ends | {found.end()}) if j > i]
     best: list[tuple[int, int]] = [(0, 0)] * (n + 1)
     choice: list[tuple[int, str | None] | None] = [None] * (n + 1)
     for i in range(n - 1, -1, -1):

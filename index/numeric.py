@@ -20,7 +20,7 @@ from .model import Citation, Measure, Query, ReportRef
 from .phrasing import short_row, subject, t2_column_name, template_order, where
 from .wording import W
 
-__all__ = ["Reading", "Tables", "read_measure", "read_measures", "describe_value", "describe_share", "whole_of", "column_keys", "RESULTS_TOTAL",
+__all__ = ["Reading", "Tables", "read_measure", "read_measures", "describe_value", "describe_share", "whole_of", "contradictions", "column_keys", "RESULTS_TOTAL",
            "is_money", "shown"]
 
 _APPLICANT_COLUMNS = tuple(c.key for c in T3_COLUMNS if c.key != "total")
@@ -283,10 +283,7 @@ def describe_value(tables: Tables, reading: Reading, query: Query) -> tuple[str,
         carried = [c for c in tables.cells(report.id, "三", ("carried_over",)) if c.col_key == "total"]
         if carried and carried[0].value:
             text += W.CARRIED_OVER.format(n=fmt_number(carried[0].value))
-    used = {f"{c.table}/{c.row_key}/{c.col_key}" for c in reading.cells}
-    for message, refs in tables.findings(report.id):
-        if used & set(refs):
-            warnings.append(W.FINDING.format(message=message))
+    warnings += [W.FINDING.format(message=message) for message in contradictions(tables, reading)]
     citations = [Citation(report.body, report.year, report.display_title, report.source,
                           f"表{measure.table} {row_display(*row)}", _row_text(tables, report, measure.table, row[0]))
                  for row in rows]
@@ -360,6 +357,12 @@ def _where_of(reading: Reading) -> str:
             return where(reading.measure.table, *rows[0], next(iter(columns)))
         return f"{where(reading.measure.table, *rows[0], None)}{len(columns)}列之和"
     return f"表{reading.measure.table}“{reading.measure.label}”{len(reading.cells)}格之和"
+
+
+def contradictions(tables: Tables, reading: Reading) -> list[str]:
+    """The findings (rules of the template the report's own numbers break) that the reading's cells take part in."""
+    used = {f"{c.table}/{c.row_key}/{c.col_key}" for c in reading.cells}
+    return [message for message, refs in tables.findings(reading.report.id) if used & set(refs)]
 
 
 def _asked_column(measure: Measure) -> str:

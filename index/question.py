@@ -42,8 +42,8 @@ _NOT_WORDS = {"Cf", "Co", "Cs", "Cn"}  # format (zero-width joiners), private-us
 
 
 def normalize_question(text: str) -> str:
-    """NFKC, Traditional to Simplified, no emoji or other symbols, no white space. Of a text longer than
-    MAX_QUESTION_CHARS only the questions at its end are read: a question pasted after a passage stands last."""
+    """NFKC, Traditional to Simplified, no emoji, no white space. Of a text longer than MAX_QUESTION_CHARS only
+    the question it asks is read (``_questions_at_end``)."""
     text = _cleaned(text)
     if len(text) > MAX_QUESTION_CHARS:
         text = _questions_at_end(text)
@@ -53,14 +53,25 @@ def normalize_question(text: str) -> str:
 
 
 def _questions_at_end(text: str) -> str:
-    """Of a long text, the questions it ends with: the last sentence and the questions (？) just before it that
-    fit in MAX_QUESTION_CHARS; a last sentence longer than that keeps its end."""
-    sentences = re.findall(r"[^。！？!?；;\n]*[。！？!?；;\n]*", text.strip())
-    sentences = [x for x in sentences if x.strip()]
-    kept = sentences.pop() if sentences else text
-    while sentences and re.search(r"[？?]\s*$", sentences[-1]) and len(sentences[-1] + kept) <= MAX_QUESTION_CHARS:
-        kept = sentences.pop() + kept
+    """Of a long text, the question it asks: the last sentence that reads as one (？, 多少, 几, 吗, 哪 …; a
+    sentence also starts at 请问) with the questions just before it that fit in MAX_QUESTION_CHARS; where no
+    sentence reads as a question, the text's start."""
+    text = _ASK_OPENER.sub(lambda m: "\n" + m[0], text.strip())
+    sentences = [x for x in re.findall(r"[^。！？!?；;\n]*[。！？!?；;\n]*", text) if x.strip()]
+    asking = [i for i, x in enumerate(sentences) if _ASKS.search(x)]
+    if not asking:
+        return text[:MAX_QUESTION_CHARS]
+    last = asking[-1]
+    kept = sentences[last]
+    for i in range(last - 1, -1, -1):
+        if i not in asking or len(sentences[i] + kept) > MAX_QUESTION_CHARS:
+            break
+        kept = sentences[i] + kept
     return kept[-MAX_QUESTION_CHARS:]
+
+
+_ASK_OPENER = re.compile(r"请问|想问一下|想问|问一下|我想知道|我想了解")
+_ASKS = re.compile(r"[？?]|多少|几[件个项条次年]?|吗|哪|什么|是否|有没有|怎么|如何|为什么")
 
 
 def truncated(text: str) -> bool:
@@ -199,6 +210,7 @@ _UNDERSTOOD = tuple(re.compile(p) for p in (
     rf"倒数第(?:{_NUM})(?:名|位|个)?|第(?:{_NUM})(?:多|少|名|高|低|大|小)",
     r"最多|最高|最大|最少|最低|最小|更多|更少|更高|更低",
     r"(?:没有|没)(?=[？?。]*$)",  # 废止过规范性文件没有？: a yes-or-no question, not a negation
+    r"(?:有没有|是不是|没有|没)(?=[^，。？?]*[吗么][？?。]*$)",  # 没有收到申请吗: yes or no, the count answers it
     r"(?:哪个|哪家|哪一个|哪些|各|所有|全部|每个|(?<![上下前后第这那去今明本])[一二两三四五六七八九十\d]+个)"
     r"(?:单位|机关|部门|街道办事处|街道办|街道|镇|乡|局|片区管理局|片区|区|县|委)?",
     r"谁",
@@ -585,7 +597,8 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
     negated = ""
     after = [t for t in terms if runs and t.start >= runs[0][0] and (t.sense("row") or t.sense("t2row")
                                                                       or t.sense("t2column") or t.sense("column"))]
-    if leftover and reading.measures and set(leftover) <= _NEGATION_CHARS and after:  # 没有予以公开的, 除了…以外:
+    if leftover and reading.measures and set(leftover) <= _NEGATION_CHARS and set(leftover) & set("没未不非除") \
+            and after and not re.search(r"[吗么][？?。]*$", stripped):  # 没有予以公开的, 除了…以外 (没有…吗: yes or no):
         negated = stripped[runs[0][0]:max(runs[-1][1], after[0].end)].replace("＊", "")  # what a row does not
         # count is asked, which no cell holds
     if leftover:

@@ -18,7 +18,7 @@ from .dense import DenseIndex, Embedder, load_embedder, read_meta
 from .gazetteer import Gazetteer
 from .model import Answer, Citation, Hit, Query, ReportRef
 from .narrative import Retriever, asks_count, mentions_asked, number_sentence, quote_answer
-from .numeric import Tables, describe_share, describe_value, read_measure, whole_of
+from .numeric import Tables, contradictions, describe_share, describe_value, read_measure, whole_of
 from .question import MAX_QUESTION_CHARS, asks_total, parse_question, truncated
 from .wording import W
 
@@ -103,7 +103,7 @@ class Answerer:
         if len(clauses) > 1 and all(self._asks_of_its_own(c) for c in clauses[1:]):
             return self._clauses(question, clauses, mode)  # 收到几件？予以公开几件？: each part, in its context
         query = parse_question(question, self.gazetteer)
-        warnings = [W.TRUNCATED.format(n=MAX_QUESTION_CHARS)] if truncated(question) else []
+        warnings = [W.TRUNCATED.format(n=MAX_QUESTION_CHARS, question=query.text)] if truncated(question) else []
         warnings += [W.FUZZY.format(body=body) for body in query.fuzzy]
         if query.english:
             return Answer(question, "none", W.ENGLISH, warnings=tuple(warnings))
@@ -291,7 +291,7 @@ class Answerer:
                 return self._numeric(question, replace(query, measure=measure, years=(report.year - 1, report.year),
                                                        operation="trend", difference=True), tables, warnings)
             text, notes, citations = describe_value(tables, reading, query)
-            contradicted = any(n.startswith(W.FINDING.split("{")[0]) for n in notes)  # the report's sums disagree
+            contradicted = bool(contradictions(tables, reading))  # the report's own sums disagree with the cell
             if (reading.status != "ok" or contradicted) and (stated := self._stated_in_text(question, query, report)):
                 sentence, hit = stated  # the cell gives no number, the report's text states one: quote it
                 text += W.STATED_IN_TEXT.format(sentence=sentence)

@@ -26,7 +26,7 @@ class W:
     FUZZY = "按“{body}”理解（问题里的名称与它不完全相同）。"
     FOLLOW_UP = ("我不会记住上一个问题，每个问题请写完整：机关、年份和要问的内容，例如“{example}”。"
                  "同一条消息里接着问的几个问题（收到多少申请？予以公开几件？）会按第一个问题的机关和年份回答。")
-    TRUNCATED = "消息超过 {n} 个字，只读了结尾的问题。"
+    TRUNCATED = "消息超过 {n} 个字，只读了其中的问题：“{question}”。"
 
     VALUE = "{body}{year}年{subject}{value}{source}。"
     OTHER_FORMAT_COLUMN = "这份报告的表二没有“{asked}”一栏，读的是对应的“{read}”一栏。"
@@ -68,10 +68,10 @@ class W:
     AGG_RANK = "{year}年{scope}{label}排名（从多到少）：{parts}。"
     AGG_COMPARE = "{label}对比：{parts}。"
     AGG_TREND = "{body}{label}历年情况：{parts}。"
-    AGG_UNKNOWN_PARTS = ("{year}年{scope}{label}的{what}无法得出：{n}份报告的这一项数值无法确定（{names}），"
+    AGG_UNKNOWN_PARTS = ("{year}年{scope}{label}的{what}无法得出：{n}份报告的这一项数值无法确定或表格不全（{names}），"
                          "它们可能改变结果。能读出的：{parts}。")
     AGG_SKIPPED = "未计入（未填写或无法确定）：{names}。"
-    AGG_NO_DIFFERENCE = "两者只有一个能读出数字，算不出相差多少。"
+    AGG_NO_DIFFERENCE = "能相比的数字不是恰好两个（或单位不同），算不出相差多少。"
     AGG_DIFFERENCE = "{first}比{second}{more} {value}。"
     AGG_SAME = "{first}与{second}相同。"
     AGG_COLUMNS_READ = "表二的两种格式列名不同，各报告读的是对应的列：{parts}。"

@@ -76,7 +76,12 @@ def test_a_question_pasted_after_a_long_passage_is_read_from_its_end(answerer):
     passage = "本年度我们认真贯彻落实条例要求，进一步加强政务公开工作。" * 40  # 1 120 characters of narrative
     answer = answerer.answer(passage + "请问桥头胡2020年收到多少申请？")
     assert answer.value == 18
-    assert any("只读了结尾的问题" in w for w in answer.warnings)
+    assert any("只读了其中的问题" in w and "桥头胡2020年收到多少申请" in w for w in answer.warnings)
+
+
+def test_a_question_written_before_a_long_passage_is_read_from_the_start(answerer):
+    passage = "本年度我们认真贯彻落实条例要求，进一步加强政务公开工作。" * 40
+    assert answerer.answer("桥头胡街道2020年收到多少申请？" + passage).value == 18
 
 
 @pytest.mark.parametrize("question", ["😊桥头胡2020年收到多少申请", "👍桥头胡2020年收到多少申请？🙏", "桥头胡2020年收到多少申请❤️"])
@@ -230,3 +235,7 @@ def test_a_range_of_years_is_every_year_in_it_and_a_year_not_held_leaves_the_tot
     assert _years("2019年到2022年") == (2019, 2020, 2021, 2022) and _years("2019-2021年") == (2019, 2020, 2021)
     answer = answerer.answer("桥头胡街道2019年到2020年一共收到多少申请")  # held for 2020 only
     assert answer.value is None and "2019年" in answer.answer
+
+
+def test_a_yes_or_no_question_with_meiyou_is_answered_with_the_count(answerer):
+    assert answerer.answer("桥头胡2020年没有收到申请吗").value == 18
