@@ -254,11 +254,16 @@ class Gazetteer:
         name = re.sub(r"\s+", "", name)
         if name in self.bodies:
             return [name]
+        if (place := self.place_prefix.get(name)) and len(of_place := sorted(b for b in self.bodies
+                                                                             if b.startswith(place))) > 1:
+            return of_place  # 平潭, 淮安: the place's own body and every body of the place
         found = self.match(name)
         if len(found) == 1 and found[0][1] - found[0][0] >= len(name) - 2:
             return [found[0][2]]  # 桥头胡, 桥头胡街道办事处
-        if place := self.place_prefix.get(name):
-            return sorted(b for b in self.bodies if b.startswith(place))
+        if place:
+            return of_place
+        if body := self.abbreviated(name):
+            return [body]  # 平潭资源生态局
         fuzzy = self.match_fuzzy(name)
         if len(fuzzy) == 1 and fuzzy[0][1] - fuzzy[0][0] >= len(name) - 2:
             return [fuzzy[0][2]]

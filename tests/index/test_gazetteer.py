@@ -144,3 +144,14 @@ def test_a_place_compared_with_one_of_its_bodies_is_its_own_body():
     assert set(query.bodies) == {"平潭综合实验区", "平潭综合实验区公安局"}
     query = parse_question("平潭公安局2024年收到多少申请", gazetteer)  # 平潭 here is the bureau's place
     assert query.bodies == ("平潭综合实验区公安局",)
+
+
+def test_a_name_typed_to_check_is_a_body_a_place_or_an_abbreviation():
+    gazetteer = Gazetteer([("平潭综合实验区", "平潭综合实验区"), ("平潭综合实验区公安局", "平潭综合实验区公安局"),
+                           ("平潭综合实验区自然资源与生态环境局", "平潭综合实验区自然资源与生态环境局"),
+                           ("淮安市人民政府", "淮安市人民政府"), ("淮安市洪泽区人民政府", "洪泽区人民政府")])
+    assert gazetteer.named("平潭") == ["平潭综合实验区", "平潭综合实验区公安局", "平潭综合实验区自然资源与生态环境局"]
+    assert gazetteer.named("淮安") == ["淮安市人民政府", "淮安市洪泽区人民政府"]
+    assert gazetteer.named("平潭资源生态局") == ["平潭综合实验区自然资源与生态环境局"]
+    assert gazetteer.named("平潭公安局") == ["平潭综合实验区公安局"]
+    assert gazetteer.named("西柳街道") == []
