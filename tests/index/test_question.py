@@ -220,3 +220,9 @@ def test_a_share_of_the_results_total_is_read_and_of_another_whole_is_not(parse)
     assert query.share and query.measure is not None and query.measure.rows == ("disclosed",) and not query.leftover
     query = parse("桥头胡2020年予以公开占新收申请的比例")  # a whole the computed share would not be of
     assert query.measure is None and query.leftover
+
+
+@pytest.mark.parametrize("question", ["桥头胡2020年予以公开率是多少", "桥头胡2020年行政复议纠错率"])
+def test_a_rate_of_a_row_is_its_share(parse, question):
+    query = parse(question)
+    assert query.share and query.measure is not None and not query.leftover
