@@ -1,7 +1,7 @@
 """What /reports and /check list, for the Telegram chat and the console alike."""
 from __future__ import annotations
 
-from index.gazetteer import check_args, check_scope
+from index.commands import check_args, check_scope
 from ingest.config import Config
 from ingest.store import Store
 
@@ -42,11 +42,11 @@ def check_text(config: Config, body: str | None, year: int | None, limit: int = 
         return T.NO_REPORTS
     with Store(config.paths.database) as store:
         scope = check_scope(store.reports(), body, year)
-        if isinstance(scope, str):
-            return scope
-        found = store.findings(scope, year)
+        if scope.refusal:
+            return scope.refusal
+        found = store.findings(scope.bodies, year)
     if not found:
-        named = "、".join(scope) if scope else "已收录的报告"
+        named = "、".join(scope.bodies) if scope.bodies else "已收录的报告"
         return T.CHECK_NONE.format(scope=named + (f" {year}年" if year else ""))
     lines = [T.CHECK_HEAD.format(n=len(found))] + [f"· {finding.message}" for _, finding in found[:limit]]
     if len(found) > limit:

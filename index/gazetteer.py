@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["check_args", "check_scope", "common_word", "Gazetteer", "aliases_of", "same_sound"]
+__all__ = ["common_word", "Gazetteer", "aliases_of", "same_sound"]
 
 _ABBREVIATIONS = (("发展和改革", "发改"), ("人力资源和社会保障", "人社"), ("住房和城乡建设", "住建"), ("科学技术委员会", "科委"),
                   ("人民政府", "政府"), ("生态环境", "环保"), ("市场监督管理", "市场监管"), ("自然资源和规划", "自然资源"))
@@ -424,33 +424,3 @@ def unknown_mention(text: str, gazetteer: Gazetteer) -> str | None:
             if not gazetteer.match(name):
                 return name
     return None
-
-
-def check_scope(held: list[dict], body: str | None, year: int | None) -> list[str] | None | str:
-    """The bodies a consistency check of ``body`` in ``year`` covers (None: all held), or why there is nothing to
-    check: the body is not held, or has no report of that year. ``held``: the store's report rows; ``body`` may be
-    a short name, a slip of one, or a place (/check 桥头胡, /check 莆田)."""
-    from .wording import W
-
-    if body is None:
-        if year is not None and not any(r["year"] == year for r in held):
-            return W.CHECK_NO_YEAR.format(year=year)
-        return None
-    bodies = Gazetteer((r["body"], r["body_full"]) for r in held).named(body)
-    if not bodies:
-        names = sorted({r["body"] for r in held})
-        known = "、".join(names[:8]) + (f" 等 {len(names)} 个" if len(names) > 8 else "")
-        return W.NO_BODY.format(body=f"“{body}”", known=known or "（无）")
-    if year is not None and not any(r["body"] in bodies and r["year"] == year for r in held):
-        years = sorted({r["year"] for r in held if r["body"] in bodies})
-        return W.NO_YEAR.format(body="、".join(bodies), year=year, years="、".join(f"{y}年" for y in years))
-    return bodies
-
-
-def check_args(words: list[str]) -> tuple[str | None, int | None]:
-    """What follows /check: a body and a year in any order, written apart or together (桥头胡 2020, 桥头胡2020年,
-    2020)."""
-    text = "".join(words)
-    year = re.search(r"((?:19|20)\d\d)年?", text)
-    body = (text[:year.start()] + text[year.end():]).strip() if year else text.strip()
-    return body or None, int(year[1]) if year else None

@@ -193,7 +193,6 @@ _LAST_YEAR = re.compile(r"(?:比|较|与|和|跟)(?:去年|上一?年)(?!度?结
 _DIFFERENCE = re.compile(r"多多少|多了多少|少多少|少了多少|多[几收]|少[几收]|多了几|少了几|增长|增加|减少|下降|差多少|相差|差距|同比|比去年|比上一?年")
 _YEAR_WORDS = re.compile(r"(?:[〇○零一二三四五六七八九]{4}|(?:19|20)?\d{2})年度?")
 
-# Words of operations, scope, time and text questions: understood, though no lexicon row is theirs.
 # Words of operations, scope, time and numbering: understood, though no lexicon row is theirs. One pattern per
 # kind of word, so the segmentation (``index.lexicon.segment``) may take the longest that fits at any place.
 # a share is asked (予以公开的比例, 自然人申请占比多少): read from the cells, with what it is a share of said
@@ -568,7 +567,7 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
         runs = _runs(stripped, taken, reading.unexplained)
     leftover = _leftover(stripped, runs)
     measure = _combined(reading.measures) if reading.measures else None  # None: several tables, each answered
-    each = bool(_EACH.search(stripped)) and not _TOTAL_ASKED.search(stripped) or not _summable(reading.measures)
+    each = bool(_EACH.search(stripped)) and not asks_total(stripped) or not _summable(reading.measures)
     if measure is not None and len(reading.measures) > 1 and each:
         measure = None  # 收到的和予以公开的分别多少: each number, no sum (新收 + 予以公开 adds up to nothing)
     stated_change = measure is not None and measure.table == "二" and measure.column == "change"
@@ -620,13 +619,12 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
 
 
 _EACH = re.compile(r"分别|各自|各(?:是|有|为)?多少|各(?:有)?几")
-_TOTAL_ASKED = re.compile(r"合计|一共|总共|共计|加起来|加在一起|总和")  # 分别多少，合计多少: each and the sum
 _FLOWS = ({"new_received", "carried_over"}, {"total", "carried_forward"})  # what came in; what was done with it
 
 
 def asks_total(text: str) -> bool:
-    """Whether a sum is asked for (合计, 一共, 加起来)."""
-    return bool(_TOTAL_ASKED.search(text))
+    """Whether a sum is asked for (合计, 一共, 加起来; 分别多少，合计多少: each and the sum)."""
+    return bool(_SUM_WORDS.search(text))
 
 
 def _summable(measures: list[Measure]) -> bool:

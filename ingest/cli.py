@@ -228,16 +228,16 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"还没有数据库 {config.paths.database}；先运行 python -m ingest。")
         return 1
     with Store(config.paths.database) as store:
-        from index.gazetteer import check_args, check_scope  # a name is read as a question reads it (简称, a slip)
+        from index.commands import check_args, check_scope  # a name is read as a question reads it (简称, a slip)
 
         body, year = check_args([args.body or "", str(args.year or "")])
         scope = check_scope(store.reports(), body, year)
-        if isinstance(scope, str):
-            print(scope)
+        if scope.refusal:
+            print(scope.refusal)
             return 1
-        findings = store.findings(scope, year)
+        findings = store.findings(scope.bodies, year)
     if not findings:
-        named = "、".join(scope) if scope else "库中报告"
+        named = "、".join(scope.bodies) if scope.bodies else "库中报告"
         print(f"{named}{f' {year}年' if year else ''}：没有发现勾稽关系问题。")
         return 0
     for report, finding in findings:

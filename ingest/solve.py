@@ -21,13 +21,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .stream import signed_cells
+
 __all__ = ["splits", "expand_repeats", "RowSolution", "solve", "number_of", "Equation", "unplaced"]
 
 RowCheck = Callable[[Sequence[float]], bool]
 Equation = tuple[tuple[str, ...], tuple[str, ...], int]  # left rows = right rows, in one column
 _DIGITS = re.compile(r"^([+\-]?)(\d+)$")
-_SIGNED = re.compile(r"[+\-]?\d+(?:[+\-]\d+)+")  # 0+11: a run of cells, a sign opening each it shows
-_SIGN_CUTS = re.compile(r"[+\-]?\d+")
 _NUMBER = re.compile(r"^([+\-]?)(\d+(?:\.\d+)?|\.\d+)(万元|亿元|元|%)?$")
 _MAX_NODES = 200_000
 
@@ -47,7 +47,7 @@ def splits(tokens: Sequence[str], n: int, check: RowCheck | None = None, limit: 
     may start; a decimal, a number with its unit and a whole stated cell (``=12``) are one cell each."""
     found: list[tuple[str, ...]] = []
     nodes = 0
-    tokens = [piece for t in tokens for piece in (_SIGN_CUTS.findall(t) if _SIGNED.fullmatch(t) else (t,))]
+    tokens = [piece for t in tokens for piece in signed_cells(t)]
     cuttable = [bool(_DIGITS.match(t)) for t in tokens]
     tokens = [t.lstrip("=") for t in tokens]
     # the most cells the tokens from i on can give: a digit per cell

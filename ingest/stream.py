@@ -121,11 +121,16 @@ def tokens_of(run: str) -> list[str]:
     whole = "|" in run
     tokens: list[str] = []
     for chunk in re.split(r"[ ,|]+", run):
-        if not whole and _SIGNED_RUN.fullmatch(chunk):
+        if not whole and SIGNED_RUN.fullmatch(chunk):
             tokens.append(chunk)  # 0+11: one run of cells, each sign opening one (ingest.solve cuts it there)
             continue
         tokens.extend(("=" + t if whole else t) for t in _TOKEN.findall(chunk))
     return tokens
 
 
-_SIGNED_RUN = re.compile(r"[+\-]?\d+(?:[+\-]\d+)+")
+SIGNED_RUN = re.compile(r"[+\-]?\d+(?:[+\-]\d+)+")  # 0+11: a run of cells, each sign opening one
+
+
+def signed_cells(token: str) -> list[str]:
+    """A signed run cut at its signs (``0+11`` → ``0``, ``+11``); any other token as it is."""
+    return re.findall(r"[+\-]?\d+", token) if SIGNED_RUN.fullmatch(token) else [token]

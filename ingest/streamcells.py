@@ -6,13 +6,12 @@ exactly one split exists. Rows the stream does not hold are absent (not blank) w
 """
 from __future__ import annotations
 
-import re
-
 from dataclasses import replace
 
 from .align import StreamTable
 from .model import NO_SUCH_ROW, Cell, Paragraph
 from .solve import Equation, RowSolution, solve
+from .stream import signed_cells
 from .template import T4_GROUPS, TABLE3, TABLE4, Row, outcome_keys, table2_spec
 from .values import parse_value, row_check_t3, row_check_t4
 
@@ -50,14 +49,10 @@ def _cells(table: str, row: Row, solution: RowSolution, raw: str) -> list[Cell]:
     return cells
 
 
-def _absent(table: str, row: Row) -> list[Cell]:
-    return [Cell(table, row.key, row.label, c.key, c.label, None, None, "", "blank", NO_SUCH_ROW, "blank")
-            for c in row.columns]
-
-
-def _unfilled(table: str, row: Row) -> list[Cell]:
-    """A row the report prints with no numbers: every cell blank (not 0)."""
-    return [Cell(table, row.key, row.label, c.key, c.label, None, None, "", "blank", UNFILLED_ROW, "blank")
+def blank_row(table: str, row: Row, why: str = NO_SUCH_ROW) -> list[Cell]:
+    """Every cell of a template row blank (not 0), with why: a row the report does not have (NO_SUCH_ROW), or
+    prints with no numbers (UNFILLED_ROW)."""
+    return [Cell(table, row.key, row.label, c.key, c.label, None, None, "", "blank", why, "blank")
             for c in row.columns]
 
 
@@ -85,9 +80,9 @@ def _table3(t: StreamTable, fmt: str, collapsed: bool) -> tuple[list[Cell], str]
         if row.key in solved:
             cells.extend(_cells("三", row, solved[row.key], t.raw.get(row.key, "")))
         elif row.key in t.found:
-            cells.extend(_unfilled("三", row))
+            cells.extend(blank_row("三", row, UNFILLED_ROW))
         elif not cut or keys.index(found[0]) <= keys.index(row.key) <= keys.index(found[-1]):
-            cells.extend(_absent("三", row))  # a row the report leaves out; past a cut, rows are not in the report
+            cells.extend(blank_row("三", row))  # a row the report leaves out; past a cut, rows are not in the report
     return cells, INCOMPLETE if cut else COMPLETE
 
 
@@ -102,9 +97,9 @@ def _table2(t: StreamTable, fmt: str, collapsed: bool) -> tuple[list[Cell], str]
             solved = solve({row.key: t.rows[row.key]}, len(row.columns), None, (), collapsed)[row.key]
             cells.extend(_cells("二", row, solved, t.raw.get(row.key, "")))
         elif row.key in t.found:
-            cells.extend(_unfilled("二", row))
+            cells.extend(blank_row("二", row, UNFILLED_ROW))
         elif not cut or keys.index(row.key) > keys.index(found[0]):
-            cells.extend(_absent("二", row))
+            cells.extend(blank_row("二", row))
     return cells, INCOMPLETE if cut else COMPLETE
 
 
@@ -123,8 +118,7 @@ def stream_cells(tables: dict[str, StreamTable], fmt: str, collapsed: bool) -> t
     """Cells per table, and each table's completeness (complete / incomplete / missing). In a one-cell-per-line
     text (``collapsed``) every number is a whole cell: a line is never cut into several."""
     if collapsed:
-        tables = {n: replace(t, rows={k: tuple("=" + piece for x in v for piece in re.findall(r"[+\-]?[^+\-]+",
-                                                                                             x.lstrip("=")))
+        tables = {n: replace(t, rows={k: tuple("=" + piece for x in v for piece in signed_cells(x.lstrip("=")))
                                       for k, v in t.rows.items()})
                   for n, t in tables.items()}
     cells: dict[str, list[Cell]] = {}

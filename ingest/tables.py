@@ -15,7 +15,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .model import NO_SUCH_ROW, Cell, Paragraph, Table
+from .model import Cell, Paragraph, Table
+from .streamcells import blank_row
 from .template import (T3_FLOW_KEYS, TABLE3, TABLE4, T4_COLUMNS, T4_GROUPS, Row, TableSpec, normalize_label,
                        outcome_keys, table2_spec)
 from .values import (CellValue, candidate_splits, is_value_cell, place_row, row_check_t3, row_check_t4,
@@ -170,11 +171,6 @@ def _cells_for(table: str, row_key: str, row_label: str, columns, placed: list[C
     return out
 
 
-def _absent(table: str, row: Row) -> list[Cell]:
-    return [Cell(table, row.key, row.label, c.key, c.label, None, None, "", "blank", NO_SUCH_ROW, "blank")
-            for c in row.columns]
-
-
 def _table2(rows: list[LineRow], fmt: str, warnings: list[str]) -> list[Cell]:
     spec = table2_spec(fmt)
     found: dict[str, list[Cell]] = {}
@@ -207,7 +203,7 @@ def _table2(rows: list[LineRow], fmt: str, warnings: list[str]) -> list[Cell]:
             for part in own:
                 cells.extend(part)
         elif rows:
-            cells.extend(_absent("二", row))
+            cells.extend(blank_row("二", row))
     return cells
 
 
@@ -266,7 +262,7 @@ def _table3(rows: list[LineRow], fmt: str, warnings: list[str]) -> list[Cell]:
         if row.key in placed:
             cells.extend(_cells_for("三", row.key, row.label, row.columns, placed[row.key]))
         else:
-            cells.extend(_absent("三", row))
+            cells.extend(blank_row("三", row))
     return cells
 
 
@@ -333,7 +329,7 @@ def _table4(rows: list[LineRow], warnings: list[str]) -> list[Cell]:
         for key, name in T4_GROUPS:
             placed = place_row(by_group.get(key, ()), 5, row_check_t4_group) if key in by_group else None
             row = TABLE4.row(key)
-            cells.extend(_cells_for("四", key, name, T4_COLUMNS, placed) if placed else _absent("四", row))
+            cells.extend(_cells_for("四", key, name, T4_COLUMNS, placed) if placed else blank_row("四", row))
         return cells
     candidates = [line.values for line in rows if len(line.values) >= 15]
     values = candidates[-1] if len(candidates) == 1 else tuple(loose)

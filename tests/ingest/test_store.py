@@ -82,7 +82,7 @@ def test_new_file_for_the_same_body_and_year_replaces_the_old(store, tmp_path):
     assert report_rows(store.path, other_id) == other_rows
 
 
-def test_a_file_stored_by_other_parsing_code_is_read_again_once(store, tmp_path, monkeypatch):
+def test_a_file_stored_by_other_parsing_code_is_read_again_once(store, tmp_path):
     path = _copy(tmp_path, QIAOTOUHU)
     assert ingest_file(path, store).status == "added"
     store.conn.execute("UPDATE cells SET value = 99 WHERE row_key = 'new_received' AND col_key = 'total'")
