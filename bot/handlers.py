@@ -147,22 +147,24 @@ async def example_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await _answer_and_reply(update, context, EXAMPLES[index] if 0 <= index < len(EXAMPLES) else EXAMPLES[0])
 
 
-async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str):
+    """What a button of ``kind`` (retries, sources) stands for, or None after saying it has expired."""
     query = update.callback_query
     await query.answer()
-    again = context.application.bot_data.get("retries", {}).get(query.data.split(":", 1)[1])
-    if not again:
+    remembered = context.application.bot_data.get(kind, {}).get(query.data.split(":", 1)[1])
+    if not remembered:
         await update.effective_message.reply_text(T.SOURCE_GONE)
-        return
-    await _answer_and_reply(update, context, again)
+    return remembered
+
+
+async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if again := await _pressed(update, context, "retries"):
+        await _answer_and_reply(update, context, again)
 
 
 async def source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    await query.answer()
-    citations = context.application.bot_data.get("sources", {}).get(query.data.split(":", 1)[1])
+    citations = await _pressed(update, context, "sources")
     if not citations:
-        await update.effective_message.reply_text(T.SOURCE_GONE)
         return
     lines = [f"<b>{html.escape(T.SOURCE_HEAD)}</b>"]
     for c in citations:
