@@ -119,3 +119,4 @@ class Query:
     share_whole: Measure | None = None  # the whole the question names (不予公开中属于国家秘密的占比: 不予公开)
     share_of_row: bool = False  # 予以公开的申请中自然人占比: a column's share of its own row
     each: bool = False  # several measures asked each (分别, or rows that add up to nothing): no sum
+    span: tuple[int | None, int | None] | None = None  # 2019年以来, 2023年以前: the years held in it are asked

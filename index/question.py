@@ -47,6 +47,7 @@ def normalize_question(text: str) -> str:
     text = _cleaned(text)
     if len(text) > MAX_QUESTION_CHARS:
         text = _questions_at_end(text)
+    text = _without_context(text)
     if re.search(r"[\u4e00-\u9fff]", text):
         text = _t2s().convert(text)
     return re.sub(r"\s+", "", text)
@@ -74,6 +75,19 @@ _ASK_OPENER = re.compile(r"请问|想问一下|想问|问一下|我想知道|我
 _ASKS = re.compile(r"[？?]|多少|几[件个项条次年]?|吗|哪|什么|是否|有没有|怎么|如何|为什么")
 
 
+def _without_context(text: str) -> str:
+    """A question with a statement before it (报告说2025年全区共收到申请154件。那平潭2024年收到多少申请？): the
+    statement's years and numbers are not the question's, when the question gives its own year."""
+    clauses = [c for c in re.findall(r"[^。！？!?；;，,\n]*[。！？!?；;，,\n]*", text) if c.strip()]
+    asking = [c for c in clauses if _ASKS.search(c)]
+    if not asking or len(asking) == len(clauses) or not any(_YEAR_IN.search(c) for c in asking):
+        return text
+    return "".join(c for c in clauses if c in asking or not (_YEAR_IN.search(c) or re.search(r"\d", c)))
+
+
+_YEAR_IN = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|[〇○零一二三四五六七八九]{4}年|今年|去年|前年")
+
+
 def truncated(text: str) -> bool:
     """Whether normalize_question reads only the end of ``text``."""
     return len(_cleaned(text)) > MAX_QUESTION_CHARS
@@ -94,6 +108,20 @@ def _emoji(ch: str) -> bool:
 
 
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})年?度?\s*(?:到|至|-|—|－|~|～)\s*((?:19|20)\d{2})年?(?!\d)")
+
+
+_YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})年?度?(以来|起|至今|以后|之后|以前|之前)")
+
+
+def _span(text: str) -> tuple[int | None, int | None] | None:
+    """The years an open range asks about: 2019年以来 (2019 on), 2021年之后 (after 2021), 2023年以前 (before
+    2023), as (first, last) with None for an open end; None when the question gives no such range."""
+    if not (m := _YEAR_SPAN.search(text)):
+        return None
+    year = int(m[1])
+    if m[2] in ("以来", "起", "至今"):
+        return year, None
+    return (year + 1, None) if m[2] in ("以后", "之后") else (None, year - 1)
 
 
 def _years(text: str) -> tuple[int, ...]:
@@ -190,7 +218,8 @@ _KIND_ASKED = re.compile(r"(?:各|哪个|哪一个|哪些|哪家|所有|全部|�
 _SCOPE_NAMED = re.compile(r"(?:各|哪个|哪些|所有|全部|每个)(?P<scope>乡镇|街道|镇(?![乡街])|乡(?![镇村]))")  # text
 _RECENT = re.compile(r"近([两二三四五六七八九十]|\d+)年")
 _LAST_YEAR = re.compile(r"(?:比|较|与|和|跟)(?:去年|上一?年)(?!度?结转|遗留|转来|的)(?:相比|比)?|同比")
-_DIFFERENCE = re.compile(r"多多少|多了多少|少多少|少了多少|多[几收]|少[几收]|多了几|少了几|增长|增加|减少|下降|差多少|相差|差距|同比|比去年|比上一?年")
+_DIFFERENCE = re.compile(r"多多少|多了多少|少多少|少了多少|多[几收]|少[几收]|多了几|少了几|增长|增加|减少|下降|差多少|相差|差距|同比|比去年|比上一?年"
+                         r"|比[^，。？?]{1,20}?[多少][^，。？?]{0,4}?(?:几|多少)")  # 自然人比商业企业多申请了几件
 _YEAR_WORDS = re.compile(r"(?:[〇○零一二三四五六七八九]{4}|(?:19|20)?\d{2})年度?")
 
 # Words of operations, scope, time and numbering: understood, though no lexicon row is theirs. One pattern per
@@ -216,6 +245,7 @@ _UNDERSTOOD = tuple(re.compile(p) for p in (
     r"历年|变化|趋势|逐年|每年|各年|近几年|这几年|这两年|近(?:[两二三四五六七八九十]|\d+)年",
     r"(?:比|较|与|和|跟)(?:去年|上一?年)(?!度?结转|遗留|转来|的)(?:相比|比)?|对比|比较|相比|相较|比|较|同比",
     r"最近一年|最新一年|最近一期|最近|最新|目前|现在",
+    r"以来|至今|以后|之后|以前|之前",  # 2019年以来: an open range of years (``_span``)
     r"多多少|多了多少|少多少|少了多少|差多少|相差|增长|下降",
     r"(?:增加|减少|增长|下降)了?(?:多少|几)(?:件|个|项)?",  # 比2022年增加了多少: a difference of two readings
     r"(?<![上下前后第这那去今明本])[一二两三四五六七八九十\d]+(?:个|家|项|年)(?=[\u4e00-\u9fff，,、。？?]|$)",
@@ -268,6 +298,8 @@ def _joined(text: str, first: _Term, second: _Term, terms: list[_Term]) -> bool:
         return False  # (the object 申请 may stand between: 收到的申请和上年结转的)
     if _CONNECTORS.search(gap) or re.search(r"[和与及跟、]|以及|还有|加上|加(?![强快大])", gap):
         return True
+    if re.search(r"比", gap) and _DIFFERENCE.search(text):  # 维持比纠正多几件: the two, for their difference
+        return True
     both = [t.sense("row") for t in (first, second)]
     return not gap.strip("的") and all(s is not None and s.table == "四" for s in both)
 
@@ -275,7 +307,8 @@ def _joined(text: str, first: _Term, second: _Term, terms: list[_Term]) -> bool:
 def _connected(text: str, a: _Term, b: _Term) -> bool:
     """An explicit connector (和, 及, 与, 、, 以及) between two words."""
     first, second = sorted((a, b), key=lambda t: t.start)
-    return bool(re.search(r"[和与及跟、]|以及|还有|加上", text[first.end:second.start]))
+    gap = text[first.end:second.start]
+    return bool(re.search(r"[和与及跟、]|以及|还有|加上", gap) or "比" in gap and _DIFFERENCE.search(text))
 
 
 def _t2_has(row_key: str, column: str) -> bool:
@@ -384,6 +417,8 @@ def _measures(text: str, terms: list[_Term], stated_change: bool) -> _Reading:
             column, last = sense.key, c
         elif last is not None and sense.table == last.sense("column").table and _joined(text, last, c, terms):
             column, last = f"{column}+{sense.key}", c  # 商业企业和法律服务机构, 纠正和其他结果: the columns summed
+        elif sense.key not in column.split("+"):
+            unexplained.append(c)  # a second column not asked with the first: which one is meant is not clear
     return _Reading(measures, column, unexplained, defaulted)
 
 
@@ -567,7 +602,9 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
         runs = _runs(stripped, taken, reading.unexplained)
     leftover = _leftover(stripped, runs)
     measure = _combined(reading.measures) if reading.measures else None  # None: several tables, each answered
-    each = bool(_EACH.search(stripped)) and not asks_total(stripped) or not _summable(reading.measures)
+    difference = not stated_change and bool(_DIFFERENCE.search(stripped))
+    each = bool(_EACH.search(stripped)) and not asks_total(stripped) or not _summable(reading.measures) \
+        or difference and len(reading.measures) == 2  # A比B多几件: the two, and their difference
     if measure is not None and len(reading.measures) > 1 and each:
         measure = None  # 收到的和予以公开的分别多少: each number, no sum (新收 + 予以公开 adds up to nothing)
     stated_change = measure is not None and measure.table == "二" and measure.column == "change"
@@ -611,11 +648,11 @@ def parse_question(question: str, gazetteer: Gazetteer) -> Query:
         operation = "sum"
     return Query(text, bodies, unknown, years, measure, reading.column, operation, top, scope, section,
                  tuple(dict.fromkeys(fuzzy)), in_scope, suggestions, topic,
-                 not stated_change and bool(_DIFFERENCE.search(stripped)),
+                 difference,
                  _ordinal(m[1]) if (m := _RECENT.search(stripped)) else 0, leftover,
                  (stripped[runs[0][0]:runs[-1][1]].replace("＊", ""),) if runs else (), measures, reading.defaulted,
                  asks_count, english, place, follow_up, share, negated,
-                 tuple(reading.measures) if negated else (), share_whole, share_of_row, each)
+                 tuple(reading.measures) if negated else (), share_whole, share_of_row, each, _span(stripped))
 
 
 _EACH = re.compile(r"分别|各自|各(?:是|有|为)?多少|各(?:有)?几")
@@ -629,11 +666,15 @@ def asks_total(text: str) -> bool:
 
 def _summable(measures: list[Measure]) -> bool:
     """Whether the rows asked add up to something: rows of table 三 that came in (新收, 上年结转), or that went
-    out (办结, 结转下年度), or outcomes among themselves; the rows of table 四 or of table 二 in one column."""
+    out (办结, 结转下年度), or outcomes among themselves; the rows of table 四 or of table 二 in one column; never
+    rows of two tables."""
     if len(measures) < 2:
         return True
     rows = {r for m in measures for r in m.rows}
-    if {m.table for m in measures} != {"三"}:
+    tables = {m.table for m in measures}
+    if len(tables) > 1:
+        return False  # 予以公开和行政复议: requests and cases are not added
+    if tables != {"三"}:
         return True
     flows = set().union(*_FLOWS)
     return any(rows <= kind for kind in _FLOWS) or not rows & flows

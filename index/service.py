@@ -163,8 +163,11 @@ class Answerer:
         return replace(joined, kind="numeric" if all(a.kind == "numeric" for a in answers) else joined.kind)
 
     def _several(self, question: str, query: Query, tables: Tables, warnings: list[str]) -> Answer:
-        answers = [self._numeric(question, replace(query, measure=m, measures=()), tables, []) for m in query.measures]
+        answers = [self._numeric(question, replace(query, measure=m, measures=(), difference=False), tables, [])
+                   for m in query.measures]
         joined = _joined(question, answers, warnings)
+        if query.difference:
+            return _difference_of(joined, answers)
         values = [a.value for a in answers]
         units = {a.unit for a in answers}
         if query.each:  # each number asked, none of them the answer alone
@@ -240,6 +243,15 @@ class Answerer:
         return reports[-1]
 
     def _numeric(self, question: str, query: Query, tables: Tables, warnings: list[str]) -> Answer:
+        if query.span and len(query.bodies) == 1:  # 2019年以来: the body's years held in the range
+            first, last = query.span
+            held = [r.year for r in tables.reports_of(query.bodies[0])]
+            years = tuple(y for y in held if (first is None or y >= first) and (last is None or y <= last))
+            if years:
+                warnings.append(W.SPAN_READ.format(years="、".join(f"{y}年" for y in years)))
+            operation = "value" if len(years) == 1 else "sum" if asks_total(query.text) else \
+                query.operation if query.operation != "value" else "trend"
+            query = replace(query, years=years or query.years, span=None, operation=operation)
         if query.share:
             return self._share(question, query, tables, warnings)
         if len(query.bodies) > 1 and query.operation == "sum":
@@ -281,6 +293,11 @@ class Answerer:
                     warnings.append(found.answer)  # 东柳街道 has no 2019 report: said, not dropped silently
             operation = query.operation if query.operation in ("max", "min", "rank", "rank_min", "nth", "nth_min") else "compare"
             return aggregate_answer(question, _with(query, operation), tables, reports, warnings)
+        if query.bodies and query.difference and query.column and query.column.count("+") == 1 \
+                and len(query.years) <= 1:  # 自然人比商业企业多几件: two columns of one row, and their difference
+            answers = [self._numeric(question, replace(query, column=column, difference=False), tables, [])
+                       for column in query.column.split("+")]
+            return _difference_of(_joined(question, answers, warnings), answers)
         if query.bodies:
             report = self._report_for(tables, query.bodies[0], query, warnings)
             if isinstance(report, Answer):
@@ -432,6 +449,20 @@ def _topic_words(query: Query) -> str:
     """The asked-about words for a message: "员工人数" out of "员工人数是多少"."""
     topic = re.sub(r"(是|有|为)?(多少|几)(名|个|件|条|人|次|项)?|请问|呢|吗|？|\?|。", "", query.topic)
     return topic.strip("的了") or query.topic
+
+
+def _difference_of(joined: Answer, answers: list[Answer]) -> Answer:
+    """Two numbers of one report asked against each other (A比B多几件, A和B相差多少): each, and the first less the
+    second; no number when either is missing or their units differ."""
+    if len(answers) != 2 or any(a.value is None or a.kind != "numeric" for a in answers) \
+            or answers[0].unit != answers[1].unit:
+        return replace(joined, value=None, warnings=joined.warnings + (W.AGG_NO_DIFFERENCE,))
+    value = answers[0].value - answers[1].value
+    text = joined.answer + "\n" + W.DIFFERENCE_WITHIN.format(
+        more="多" if value > 0 else "少", value=fmt_number(abs(value)), unit=answers[0].unit or "") \
+        if value else joined.answer + "\n" + W.SAME_WITHIN
+    return replace(joined, kind="numeric", answer=text, value=value, unit=answers[0].unit,
+                   org=answers[0].org, year=answers[0].year)
 
 
 def _with(query: Query, operation: str) -> Query:

@@ -15,12 +15,13 @@ class W:
     PLACE_STATED = "按库中的{body}回答：报告的名称里没有地名，正文写到了“{place}”。"
     PLACE_NOT_STATED = ("库中{body}的报告没有写到{place}，无法确定是不是您问的那个{body}；"
                         "如果就是它，请不写地名再问一次。")
-    NO_SUM = "这几项不是可以相加的同类数字（如新收的申请和办理结果），没有给出合计。"
+    NO_SUM = "这几项不是可以相加的同类数字（例如新收的申请与办理结果，申请与复议案件），没有给出合计。"
     SUGGEST = "您是不是要问“{body}”？"
     NO_YEAR = "没有找到{body}{year}年的年度报告（已收录：{years}）。"
     CHECK_NO_YEAR = "库中没有 {year} 年的年度报告。"
     NO_REPORTS = "库里还没有任何年度报告；请先运行 python -m ingest。"
     OLD_STORE = "数据库 {path} 是旧版本的格式；运行 python -m ingest 即可从报告文件重建（旧库会另存备份）。"
+    SPAN_READ = "按库中这段时间的报告回答：{years}。"
     NEWEST_YEAR = "问题没有指明年份，按{body}最新的 {year} 年报告回答。"
     LATEST_YEAR_ALL = "问题没有指明年份，按库中最新的 {year} 年报告汇总。"
     FUZZY = "按“{body}”理解（问题里的名称与它不完全相同）。"
@@ -71,6 +72,8 @@ class W:
     AGG_UNKNOWN_PARTS = ("{year}年{scope}{label}的{what}无法得出：{n}份报告的这一项数值无法确定或表格不全（{names}），"
                          "它们可能改变结果。能读出的：{parts}。")
     AGG_SKIPPED = "未计入（未填写或无法确定）：{names}。"
+    DIFFERENCE_WITHIN = "前者比后者{more}{value}{unit}。"
+    SAME_WITHIN = "两者相同。"
     AGG_NO_DIFFERENCE = "能相比的数字不是恰好两个（或单位不同），算不出相差多少。"
     AGG_DIFFERENCE = "{first}比{second}{more} {value}。"
     AGG_SAME = "{first}与{second}相同。"

@@ -239,3 +239,30 @@ def test_a_range_of_years_is_every_year_in_it_and_a_year_not_held_leaves_the_tot
 
 def test_a_yes_or_no_question_with_meiyou_is_answered_with_the_count(answerer):
     assert answerer.answer("桥头胡2020年没有收到申请吗").value == 18
+
+
+@pytest.mark.parametrize("question, value", [
+    # 桥头胡 2020, 表三: 本年新收 自然人 18, 商业企业 0; （一）予以公开 3, （二）部分公开 2; （七）总计 11
+    ("桥头胡2020年自然人比商业企业多申请了几件", 18),
+    ("桥头胡2020年予以公开比部分公开多几件", 1),
+    ("桥头胡2020年予以公开和部分公开相差多少", 1),
+    ("桥头胡2020年新收申请比办结的多几件", 7),
+])
+def test_two_numbers_of_one_report_asked_against_each_other_give_their_difference(answerer, question, value):
+    answer = answerer.answer(question)
+    assert answer.value == value, answer.answer
+    assert "前者比后者多" in answer.answer
+
+
+def test_an_open_range_of_years_is_the_years_held_in_it(answerer):
+    from index.question import _span
+
+    assert _span("2019年以来") == (2019, None) and _span("2021年之后") == (2022, None)
+    assert _span("2023年以前") == (None, 2022) and _span("2023年") is None
+    assert answerer.answer("桥头胡街道2019年以来一共收到多少申请").value == 18  # 2020 is the year held
+
+
+@pytest.mark.parametrize("question", ["2019年，我们街道收到过20件申请。桥头胡2020年收到多少申请？",
+                                      "我看了2019年的报告，桥头胡2020年收到多少申请？"])
+def test_a_statement_before_the_question_lends_it_no_year(answerer, question):
+    assert answerer.answer(question).value == 18
