@@ -358,6 +358,8 @@ class Gazetteer:
                     body, char = next(iter(candidates))
                     if not (length >= min_len or (sound and same_sound(char, window[i]))):
                         continue
+                    if i in (0, length - 1) and body in self.alias_to_bodies.get(window[1:] if i == 0 else window[:-1], ()):
+                        continue  # the exact name and the next word (王家街道|通过), not a slip of 王家街道办
                     if not self._other_place(text, start, window, body):
                         found.append((start, start + length, body))
                         return found

@@ -155,3 +155,10 @@ def test_a_name_typed_to_check_is_a_body_a_place_or_an_abbreviation():
     assert gazetteer.named("平潭资源生态局") == ["平潭综合实验区自然资源与生态环境局"]
     assert gazetteer.named("平潭公安局") == ["平潭综合实验区公安局"]
     assert gazetteer.named("西柳街道") == []
+
+
+def test_the_exact_name_and_the_next_word_are_no_slip_of_a_longer_name():
+    # 王家街道|通过 is one character away from the alias 王家街道办; 通 starts the next word, it is no slip
+    gazetteer = Gazetteer([("王家街道", "重庆市渝北区人民政府王家街道办事处")])
+    assert gazetteer.match_fuzzy("王家街道通过哪些形式进行政务公开") == []
+    assert [body for _, _, body in gazetteer.match_fuzzy("王家街道力事处2019年收到多少申请")] == ["王家街道"]
