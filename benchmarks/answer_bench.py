@@ -1,14 +1,18 @@
 """Answering benchmark: accuracy and warm in-process latency, printed as figures (no asserts).
 
+0. Narrative retrieval over the samples, the four real reports and the wild corpus: hit@1, hit@3 and MRR of BM25
+   alone, dense alone and the hybrid on tests/fixtures/gold/narrative_gold.jsonl and on the narrative questions of
+   the other gold files; the encoding rate (passages per second, on one core and on all) and query latency.
 1. The gold questions (default tests/fixtures/gold/seeds_gold.jsonl, over data/reports) answered with BM25 alone,
    dense alone and the hybrid; accuracy per kind and p50/p95 latency per kind.
 2. A synthetic corpus (default 10,000 reports from benchmarks.corpus): latency of numeric, narrative and
    aggregate questions with the lexical index (and with the dense index when --dense).
 
-No Chinese embedding model can be downloaded here, so the dense figures use the small character model of
-benchmarks.tiny_model unless --model names a real one (a local folder or a cached hub name).
+The dense figures use the e5 folder of ``python -m index model`` when it is built, else the small character model
+of benchmarks.tiny_model, unless --model names another (a local folder or a cached hub name).
 
     python -m benchmarks.answer_bench
+    python -m benchmarks.answer_bench --retrieval-only
     python -m benchmarks.answer_bench --reports 1000 --keep /tmp/corpus
 """
 from __future__ import annotations
@@ -49,6 +53,88 @@ def _tiny_model(folder: Path, reports: Path) -> str:
 
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(reports.glob("*.txt"))[:50]]
     return str(build_tiny_model(texts, folder / "tiny-model"))
+
+
+def _default_model() -> str | None:
+    from index.e5model import DEFAULT_FOLDER, folder_ready
+
+    folder = ROOT / DEFAULT_FOLDER
+    return str(folder) if folder_ready(folder) else None
+
+
+def _encoding_rates(embedder, texts: list[str]) -> str:
+    """Passages per second on one core and on all, for an embedder that can be made with a thread count."""
+    from index.dense import OnnxEmbedder
+
+    rates = []
+    if isinstance(embedder, OnnxEmbedder):
+        for threads in sorted({1, os.cpu_count() or 1}):
+            one = OnnxEmbedder(Path(embedder.name), threads=threads)
+            started = time.perf_counter()
+            one.encode_passages(texts)
+            rates.append(f"{threads} 核 {len(texts) / (time.perf_counter() - started):.0f} 段/秒")
+    else:
+        started = time.perf_counter()
+        embedder.encode_passages(texts)
+        rates.append(f"{len(texts) / (time.perf_counter() - started):.0f} 段/秒")
+    return "，".join(rates)
+
+
+def retrieval_benchmark(model: str | None, gold_files: list[Path]) -> None:
+    from benchmarks.retrieval import load_items, score
+    from index.build import embedded_text
+    from index.service import Answerer
+    from ingest.cli import main as ingest_main
+    from ingest.config import load_config
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        reports = folder / "reports"
+        reports.mkdir()
+        for source in (ROOT / "data" / "reports", ROOT / "tests" / "fixtures" / "real",
+                       ROOT / "tests" / "fixtures" / "wild" / "reports"):
+            for path in sorted(source.glob("*")):
+                if path.is_file():
+                    (reports / path.name).symlink_to(path)
+        model = model or _default_model() or _tiny_model(folder, ROOT / "data" / "reports")
+        config_path = _config(folder, reports, model)
+        lines = io.StringIO()
+        started = time.perf_counter()
+        with contextlib.redirect_stdout(lines):
+            ingest_main(["--config", str(config_path), "--quiet"])
+        took = time.perf_counter() - started
+        service = Answerer(load_config(config_path))
+        print(f"\n== narrative retrieval: {len(list(reports.iterdir()))} reports, dense model {model} ==")
+        print("   " + next((line for line in lines.getvalue().splitlines() if line.startswith("向量索引")),
+                          "no dense index"))
+        print(f"   ingest with embedding {took:.1f} s")
+        for notice in service.notices:
+            print("   notice:", notice)
+        held = {p.name for p in reports.iterdir()}
+        if service.embedder is not None:
+            conn = service._conn()
+            texts = [embedded_text(b, y, s, t) for b, y, s, t in conn.execute(
+                "SELECT r.body_full, r.year, p.section, p.text FROM passages p JOIN reports r ON r.id = p.report_id "
+                "WHERE p.kind = 'text' ORDER BY p.id LIMIT 400")]
+            print(f"   encoding {len(texts)} passages: {_encoding_rates(service.embedder, texts)}")
+            started = time.perf_counter()
+            for _ in range(20):
+                service.embedder.encode_queries(["东柳街道有哪些改进措施"])
+            print(f"   one question embedded in {(time.perf_counter() - started) / 20 * 1000:.1f} ms")
+        for gold in gold_files:
+            items = [item for item in load_items(gold) if item.file in held]
+            if not items:
+                continue
+            print(f"-- {gold.name}: {len(items)} narrative questions")
+            for mode in ("bm25", "dense", "hybrid"):
+                if mode != "bm25" and service.dense is None:
+                    print(f"{mode:7s} unavailable (no dense index)")
+                    continue
+                result = score(service, items, mode)
+                print(result.line())
+                if mode == "hybrid" and result.misses:
+                    print("        not in the top 3:", " ".join(result.misses))
+        service.close()
 
 
 def gold_benchmark(gold: Path, model: str | None, repeats: int) -> None:
@@ -149,7 +235,14 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=200, help="sampled bodies for the corpus latency run")
     parser.add_argument("--dense", action="store_true", help="also build the dense index for the corpus")
     parser.add_argument("--keep", type=Path, help="folder to keep (and reuse) the synthetic corpus and its store")
+    parser.add_argument("--retrieval-only", action="store_true", help="only the narrative retrieval figures")
     args = parser.parse_args()
+    gold_dir = ROOT / "tests" / "fixtures" / "gold"
+    retrieval_benchmark(args.model, [gold_dir / name for name in ("narrative_gold.jsonl", "seeds_gold.jsonl",
+                                                                   "real_gold.jsonl", "phrasing_samples.jsonl",
+                                                                   "phrasing_wild.jsonl")])
+    if args.retrieval_only:
+        return
     gold_benchmark(args.gold, args.model, args.repeats)
     if args.reports:
         corpus_benchmark(args.reports, args.keep, args.dense, args.model, args.questions)

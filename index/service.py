@@ -365,7 +365,21 @@ class Answerer:
         retriever = Retriever(self._conn(), None, None, self.passage_count, self._doc_freqs)
         return number_sentence(query, retriever.search(question, query, [report], mode="bm25"))
 
-    def _narrative(self, question: str, query: Query, tables: Tables, warnings: list[str], mode: str) -> Answer:
+    def passages(self, question: str, mode: str | None = None, limit: int = 10) -> list[Hit]:
+        """The passages a narrative answer to ``question`` would quote from, best first (for measuring retrieval)."""
+        if not self.ready:
+            return []
+        tables = Tables(self._conn())
+        query = parse_question(question, self.gazetteer)
+        reports = self._narrative_reports(question, query, tables, [])
+        if isinstance(reports, Answer):
+            return []
+        retriever = Retriever(self._conn(), self.dense, self.embedder, self.passage_count, self._doc_freqs)
+        return retriever.search(question, query, reports, limit=limit, mode=mode or self.mode)
+
+    def _narrative_reports(self, question: str, query: Query, tables: Tables,
+                           warnings: list[str]) -> list[ReportRef] | Answer:
+        """The reports a narrative question is about (none: all), or the answer saying none is held."""
         if query.bodies:
             reports = []
             for body in query.bodies:
@@ -373,15 +387,21 @@ class Answerer:
                 if isinstance(found, Answer):
                     return _with_question(found, question)
                 reports.append(found)
-        elif query.years or query.scope:  # 2020年各街道…, 哪些镇提到了…: the reports of those years or bodies
+            return reports
+        if query.years or query.scope:  # 2020年各街道…, 哪些镇提到了…: the reports of those years or bodies
             years = query.years or tables.years(query.scope, query.place)
             reports = [r for year in years for r in tables.reports_in(year, query.scope, query.place)]
             if not reports:
                 text = W.NOTHING_FOUND.format(scope=f"{query.years[0]}年") if query.years else \
                     W.AGG_NO_SCOPE.format(scope=query.scope)
                 return Answer(question, "none", text, warnings=tuple(warnings))
-        else:
-            reports = []
+            return reports
+        return []
+
+    def _narrative(self, question: str, query: Query, tables: Tables, warnings: list[str], mode: str) -> Answer:
+        reports = self._narrative_reports(question, query, tables, warnings)
+        if isinstance(reports, Answer):
+            return reports
         retriever = Retriever(self._conn(), self.dense, self.embedder, self.passage_count, self._doc_freqs)
         hits = retriever.search(question, query, reports, mode=mode)
         if not hits:

@@ -27,8 +27,8 @@ class Paths:
 
 @dataclass(frozen=True)
 class IndexSettings:
-    model: str = "BAAI/bge-small-zh-v1.5"  # a hub name or a local folder
-    query_instruction: str = "为这个句子生成表示以用于检索相关文章："
+    model: str = "data/models/multilingual-e5-small"  # built by `python -m index model`; or a hub name, a folder
+    query_instruction: str = "为这个句子生成表示以用于检索相关文章："  # for models that declare no query prompt
     batch_size: int = 32
     passages_per_answer: int = 3
 
@@ -101,6 +101,6 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         except ValueError as e:
             raise ConfigError(f"NIANBAO_ADMIN_IDS 应为逗号分隔的数字 id，现在是 {env_admins!r}。") from e
     index = _section(IndexSettings, raw.get("index", {}), "index", source)
-    if (base / index.model).exists():  # a local model folder, relative to the config file
+    if (base / index.model).exists() or index.model == IndexSettings.model:  # a folder, relative to the config file
         index = replace(index, model=str((base / index.model).resolve()))
     return Config(source, paths, index, bot)

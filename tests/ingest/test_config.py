@@ -1,6 +1,8 @@
 """config.toml: which file is read, relative paths, unknown keys, types, and the environment overrides."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pathlib import Path
 
 import pytest
@@ -50,7 +52,8 @@ def test_absolute_paths_stay_as_written(tmp_path):
 
 def test_missing_sections_take_the_defaults(tmp_path):
     config = load_config(_write(tmp_path / "p", ""))
-    assert config.index == IndexSettings()
+    # the default model is the e5 folder `python -m index model` builds beside the config file
+    assert config.index == replace(IndexSettings(), model=str(tmp_path / "p" / "data/models/multilingual-e5-small"))
     assert config.bot == BotSettings()
     assert config.paths.reports == (tmp_path / "p" / "data" / "reports").resolve()
 
