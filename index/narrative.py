@@ -139,9 +139,15 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+_COUNTED_IN_WORDS = re.compile(r"(?<![第之])[一二两三四五六七八九十]{1,3}(?:名|个|人|次|项|件|条|篇|场|期|家|位|所|批|轮)"
+                               r"(?!是|方面|步|起|些)")
+
+
 def _states_number(sentence: str) -> bool:
-    """A number other than a year or a date, or words saying there was none (未发生收费)."""
-    return bool(re.search(r"\d", _DATES.sub("", sentence)) or _NONE_HAPPENED.search(sentence))
+    """A number other than a year or a date (配备一名工作人员 too: small counts are written in words), or words
+    saying there was none (未发生收费)."""
+    rest = _DATES.sub("", sentence)
+    return bool(re.search(r"\d", rest) or _COUNTED_IN_WORDS.search(rest) or _NONE_HAPPENED.search(sentence))
 
 
 def number_sentence(query: Query, hits: Sequence[Hit]) -> tuple[str, Hit] | None:

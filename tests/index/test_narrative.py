@@ -99,3 +99,18 @@ def test_lexical_search_takes_fts_syntax_as_words(conn, text):
 def test_lexical_search_without_words_finds_nothing(conn):
     assert LexicalIndex(conn).search("的了吗？！") == []
     assert LexicalIndex(conn).search("") == []
+
+
+def test_a_small_count_written_in_words_is_a_number_stated():
+    from index.narrative import _states_number
+
+    assert _states_number("街道党政综合办配备一名工作人员，专职负责政府信息公开。")
+    assert _states_number("全年开展两次专题培训。")
+    assert not _states_number("一是进一步加强组织领导。")  # an enumeration, not a count
+    assert not _states_number("第一次全体会议召开。")
+
+
+def test_a_count_in_words_is_quoted_for_a_question_after_it(answerer):
+    answer = answerer.answer("东柳街道专门负责政府信息公开的工作人员有几个")
+    assert answer.kind == "narrative" and answer.value is None
+    assert "配备一名工作人员" in answer.answer
