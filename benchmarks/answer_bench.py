@@ -82,7 +82,6 @@ def _encoding_rates(embedder, texts: list[str]) -> str:
 
 def retrieval_benchmark(model: str | None, gold_files: list[Path]) -> None:
     from benchmarks.retrieval import load_items, score
-    from index.build import embedded_text
     from index.service import Answerer
     from ingest.cli import main as ingest_main
     from ingest.config import load_config
@@ -113,9 +112,8 @@ def retrieval_benchmark(model: str | None, gold_files: list[Path]) -> None:
         held = {p.name for p in reports.iterdir()}
         if service.embedder is not None:
             conn = service._conn()
-            texts = [embedded_text(b, y, s, t) for b, y, s, t in conn.execute(
-                "SELECT r.body_full, r.year, p.section, p.text FROM passages p JOIN reports r ON r.id = p.report_id "
-                "WHERE p.kind = 'text' ORDER BY p.id LIMIT 400")]
+            texts = [text for (text,) in conn.execute(
+                "SELECT text FROM passages WHERE kind = 'text' ORDER BY id LIMIT 400")]
             print(f"   encoding {len(texts)} passages: {_encoding_rates(service.embedder, texts)}")
             started = time.perf_counter()
             for _ in range(20):

@@ -1,13 +1,15 @@
 """Build the dense index from the store: embed only passages not embedded before, then swap the index in.
 
-Only text passages are embedded: table rows are answered from their cells and found by their words.
+Only text passages are embedded: table rows are answered from their cells and found by their words. A passage
+is embedded as it is written, with no header naming its report: a question that names a body is searched within
+that body's reports, and there a header the same for every passage only blurs them (docs/BENCHMARKS.md: hit@1 and
+hit@3 of the three ways measured).
 Vectors are cached by (model, passage text hash) in ``embeddings.sqlite`` beside the index, so re-ingesting a
 report with unchanged passages embeds nothing, and a rebuild after an ingest embeds only what is new. The FAISS
 index itself is rebuilt from the cache each time (adding vectors is cheap) into a new folder, and swapped in.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import time
@@ -19,14 +21,7 @@ import numpy as np
 
 from .dense import Embedder, swap_in
 
-__all__ = ["BuildResult", "build_dense_index", "embedded_text"]
-
-
-def embedded_text(body_full: str, year: int, section: str | None, text: str) -> str:
-    """What is embedded for a passage: a short header naming its report and section, then the text. Most
-    paragraphs never name their body or year, and without them a question that names both cannot find them."""
-    where = f"{body_full}{year}年政府信息公开工作年度报告"
-    return f"{where}·{section}：{text}" if section else f"{where}：{text}"
+__all__ = ["BuildResult", "build_dense_index"]
 
 
 @dataclass(frozen=True)
@@ -52,14 +47,9 @@ def build_dense_index(database: Path, index_path: Path, embedder: Embedder,
     started = time.time()
     store = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
-        rows = store.execute("SELECT p.id, r.body_full, r.year, p.section, p.text FROM passages p "
-                             "JOIN reports r ON r.id = p.report_id WHERE p.kind = 'text' ORDER BY p.id").fetchall()
+        passages = store.execute("SELECT id, hash, text FROM passages WHERE kind = 'text' ORDER BY id").fetchall()
     finally:
         store.close()
-    passages = []
-    for pid, body_full, year, section, text in rows:
-        embedded = embedded_text(body_full, year, section, text)
-        passages.append((pid, hashlib.sha1(embedded.encode("utf-8")).hexdigest(), embedded))
     cache = _cache(index_path)
     try:
         known = {h for (h,) in cache.execute("SELECT hash FROM vectors WHERE model = ?", (embedder.name,))}

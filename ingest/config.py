@@ -28,7 +28,7 @@ class Paths:
 @dataclass(frozen=True)
 class IndexSettings:
     model: str = "data/models/multilingual-e5-small"  # built by `python -m index model`; or a hub name, a folder
-    query_instruction: str = "为这个句子生成表示以用于检索相关文章："  # for models that declare no query prompt
+    query_instruction: str = ""  # before questions, for models that declare no query prompt (bge: 为这个句子生成表示以用于检索相关文章：)
     batch_size: int = 32
     passages_per_answer: int = 3
 
