@@ -6,6 +6,7 @@ fresh database beside the old one and swaps it in with ``os.replace``. A failure
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -17,8 +18,10 @@ from pathlib import Path
 from index.build import build_dense_index
 from index.service import Answerer
 from ingest.config import Config
-from ingest.pipeline import FileOutcome, collect_files, ingest_file
+from ingest.pipeline import FileOutcome, Ledger, collect_files, ingest_file
 from ingest.store import Store
+
+log = logging.getLogger(__name__)
 
 __all__ = ["add_report", "rebuild_all", "RebuildResult", "safe_name"]
 
@@ -39,12 +42,16 @@ def add_report(config: Config, data: bytes, name: str, service: Answerer | None,
         staged.write_bytes(data)
         on_stage("parsing")
         with Store(config.paths.database) as store:
-            outcome = ingest_file(staged, store)
+            outcome = ingest_file(staged, store, explicit=True)  # an older version sent again is served again
         if outcome.status in ("failed", "unchanged"):
             return outcome, None  # nothing new: the serving answers stay as they are
         target = _free_path(config.paths.reports, name, data)
         config.paths.reports.mkdir(parents=True, exist_ok=True)
         shutil.move(str(staged), target)
+        ledger = Ledger(config.paths.reports)  # a rebuild from the folder serves this file, not the one it replaced
+        ledger.note(outcome, kept=target)
+        if warning := ledger.save():
+            log.warning(warning)
     embedder = service.embedder if service is not None else None
     if embedder is not None:
         on_stage("indexing")
@@ -83,14 +90,18 @@ def rebuild_all(config: Config, service: Answerer | None,
     os.unlink(tmp_name)
     tmp = Path(tmp_name)
     outcomes = []
+    ledger = Ledger(config.paths.reports)  # files another replaced are not read back
     try:
         with Store(tmp) as store:
             with store.batch() as done:
                 for i, path in enumerate(files, 1):
-                    outcomes.append(ingest_file(path, store))
+                    outcomes.append(outcome := ingest_file(path, store, ledger=ledger))
+                    ledger.note(outcome)
                     done()
                     on_progress(i, len(files))
             counts = store.counts()
+        if warning := ledger.save():
+            log.warning(warning)
         embedder = service.embedder if service is not None else None
         if embedder is not None:
             build_dense_index(tmp, config.paths.index, embedder)

@@ -10,12 +10,13 @@ from pathlib import Path
 
 from .config import load_config
 from .errors import NianbaoError
-from .pipeline import FileOutcome, collect_files, ingest_file
+from .pipeline import FileOutcome, Ledger, collect_files, ingest_file
 from .store import SCHEMA_VERSION, Store, StoreVersionError, stored_version
 
 __all__ = ["main"]
 
-_STATUS = {"added": "新增", "replaced": "替换", "reparsed": "重新解析", "unchanged": "未变", "failed": "失败"}
+_STATUS = {"added": "新增", "replaced": "替换", "reparsed": "重新解析", "unchanged": "未变", "superseded": "已被取代",
+           "failed": "失败"}
 
 INGEST_EPILOG = """\
 示例:
@@ -26,7 +27,8 @@ INGEST_EPILOG = """\
   python -m ingest check 左家庄街道 2019     只看某个机关、某一年
   python -m ingest audit 报告/              逐个文件检查解析质量（不改动数据库）
 
-支持 .txt .md .html .htm .docx .pdf。同一文件再次读入不做任何改变；同一机关同一年度的新文件替换旧报告。
+支持 .txt .md .html .htm .docx .pdf。同一文件再次读入不做任何改变；同一机关同一年度的新文件替换旧报告，
+被替换的文件记在报告文件夹的 .nianbao-replaced.json 里，重建时不再读回；单独点名入库一个旧版本则改回它。
 有文件失败时退出码为 1，其余文件照常入库。
 """
 
@@ -97,6 +99,9 @@ def summary_line(outcome: FileOutcome) -> str:
         return f"✗ {outcome.error}"
     if outcome.status == "unchanged":
         return f"· {name}：已入库，内容未变"
+    if outcome.status == "superseded":
+        return (f"· {name}：是旧版本，这份报告现由 {outcome.replaced_source} 提供，未改动"
+                f"（要改回这一版，单独入库这个文件：python -m ingest {outcome.path}）")
     r = outcome.report
     assert r is not None
     unknown = sum(1 for c in r.cells if c.status == "unknown")
@@ -160,13 +165,21 @@ def run_ingest(args: argparse.Namespace) -> int:
 
     counts = {key: 0 for key in _STATUS}
     counts["failed"] = len(failed)
+    named = {p.resolve() for p in paths if p.is_file()}  # given by name: an older version given is served again
+    ledger = Ledger(config.paths.reports)
+
+    def ingest(path: Path) -> FileOutcome:
+        outcome = ingest_file(path, store, explicit=path.resolve() in named, ledger=ledger)
+        ledger.note(outcome)
+        return outcome
+
     with Store(config.paths.database) as store:
         files = _in_reading_order(files, store)
         bar = tqdm(files, unit="份", desc="入库", disable=args.quiet or not sys.stderr.isatty(), leave=False)
         with store.batch() as done:
             later: list[Path] = []  # excerpts that name no body: tried again once the other files are in
             for path in bar:
-                outcome = ingest_file(path, store)
+                outcome = ingest(path)
                 done()
                 if outcome.unidentified:
                     later.append(path)
@@ -174,18 +187,21 @@ def run_ingest(args: argparse.Namespace) -> int:
                 counts[outcome.status] += 1
                 _print(bar.write, outcome)
             for path in later:
-                outcome = ingest_file(path, store)
+                outcome = ingest(path)
                 done()
                 counts[outcome.status] += 1
                 _print(bar.write, outcome)
             for _ in range(2):  # files a re-read reading moved away from are to be read again: settled here
                 again = [p for p in _in_reading_order(files, store) if _stored_by_other_code(p, store)]
                 for path in again:
-                    ingest_file(path, store)
+                    ingest(path)
                     done()
         totals = store.counts()
+    if warning := ledger.save():
+        print(f"! {warning}")
     reparsed = f"，重新解析 {counts['reparsed']}（程序更新后按新的解析重读）" if counts["reparsed"] else ""
-    print(f"完成：新增 {counts['added']}，替换 {counts['replaced']}{reparsed}，未变 {counts['unchanged']}，"
+    superseded = f"，旧版本 {counts['superseded']}（已被更新的文件取代）" if counts["superseded"] else ""
+    print(f"完成：新增 {counts['added']}，替换 {counts['replaced']}{reparsed}，未变 {counts['unchanged']}{superseded}，"
           f"失败 {counts['failed']}。"
           f"库中共 {totals['reports']} 份报告、{totals['cells']} 个单元格、{totals['passages']} 段文本、"
           f"{totals['findings']} 条勾稽问题（{config.paths.database}）。")

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import tempfile
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-
-from dataclasses import replace
 
 from .errors import NianbaoError, ReadError, UnidentifiedReport
 from .model import Report
@@ -14,16 +16,18 @@ from .readers import SUPPORTED_SUFFIXES
 from .report import parse_bytes
 from .store import Store
 
-__all__ = ["FileOutcome", "collect_files", "ingest_file"]
+__all__ = ["FileOutcome", "collect_files", "ingest_file", "Ledger"]
 
 
 @dataclass(frozen=True)
 class FileOutcome:
     path: Path
-    status: str  # added | replaced | reparsed | unchanged | failed
+    status: str  # added | replaced | reparsed | unchanged | superseded | failed
     report: Report | None = None
     error: str | None = None
-    replaced_source: str | None = None
+    replaced_source: str | None = None  # replaced: the file it replaced; superseded: the file that holds it
+    replaced_sha256: str | None = None
+    sha256: str | None = None
     unidentified: bool = False  # an excerpt naming no body or year: worth a second try once the others are in
 
 
@@ -39,8 +43,12 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def ingest_file(path: Path, store: Store) -> FileOutcome:
-    """Read, parse and store one file. Errors are returned as a one-line message, never raised."""
+def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger | None = None) -> FileOutcome:
+    """Read, parse and store one file. Errors are returned as a one-line message, never raised.
+
+    ``explicit``: the file was named (given by path, uploaded), not met in a folder: an older version of a report
+    is served again. ``ledger``: the reports folder's record of files another file replaced: met in the folder
+    beside the file that replaced it, such a file is not stored (a rebuild serves what was served)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -50,20 +58,79 @@ def ingest_file(path: Path, store: Store) -> FileOutcome:
     except OSError as e:
         return FileOutcome(path, "failed", error=f"{path.name}：无法读取文件（{e.strerror or e}），请检查文件权限。")
     sha256 = hashlib.sha256(data).hexdigest()
-    if store.has_file(sha256):
-        return FileOutcome(path, "unchanged")
+    holder = store.served_by(sha256)
+    if store.has_file(sha256) and not (explicit and holder):
+        return FileOutcome(path, "superseded" if holder else "unchanged", replaced_source=holder, sha256=sha256)
+    if ledger is not None and not explicit and (by := ledger.replaced_by(path, sha256)):
+        return FileOutcome(path, "superseded", replaced_source=by, sha256=sha256)
     try:
         try:
             report = parse_bytes(data, path.name)
         except UnidentifiedReport as e:
             found = store.identify(e.partial)
             if found is None:
-                return FileOutcome(path, "failed", error=str(e), unidentified=True)
+                return FileOutcome(path, "failed", error=str(e), unidentified=True, sha256=sha256)
             report = replace(e.partial, body=found[0], body_full=found[0], year=found[1], part="excerpt")
-        result = store.write(report, sha256)
+        result = store.write(report, sha256, restore=explicit)
     except NianbaoError as e:
-        return FileOutcome(path, "failed", error=str(e))
+        return FileOutcome(path, "failed", error=str(e), sha256=sha256)
     except RecursionError:  # pathological nesting in an HTML page
         return FileOutcome(path, "failed", error=str(ReadError(f"{path.name}：文件结构嵌套过深，无法解析。")))
-    return FileOutcome(path, result.status, report, replaced_source=result.replaced_source)
+    except Exception as e:  # a reader's own error on a broken file (lxml, python-docx, pdfminer): this file only
+        reason = str(e).splitlines()[0][:120] if str(e) else e.__class__.__name__
+        return FileOutcome(path, "failed", error=f"{path.name}：文件已损坏或格式不对，无法读取（{reason}）。", sha256=sha256)
+    return FileOutcome(path, result.status, report, replaced_source=result.replaced_source,
+                       replaced_sha256=result.replaced_sha256, sha256=sha256)
 
+
+class Ledger:
+    """The reports folder's record of the files another file replaced (``.nianbao-replaced.json``, hidden in the
+    folder, so it moves with it): the folder is the source of truth, and a rebuild from it — ``/reindex``, a fresh
+    deploy, a new schema — serves the version that was served, not whichever file sorts last."""
+
+    NAME = ".nianbao-replaced.json"
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.path = folder / self.NAME
+        try:
+            self.entries: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+        self._saved = dict(self.entries)
+
+    def replaced_by(self, path: Path, sha256: str) -> str | None:
+        """The name of the file that replaced this one, when that file is beside it (else this one is read)."""
+        entry = self.entries.get(sha256)
+        by = entry.get("by") if entry else None
+        return by if by and (self.folder / by).exists() else None
+
+    def note(self, outcome: FileOutcome, kept: Path | None = None) -> None:
+        """A file stored (``kept``: where it lies in the folder): the one it replaced is now an older version;
+        itself is no longer one."""
+        if outcome.status not in ("added", "replaced", "reparsed") or not outcome.sha256:
+            return
+        self.entries.pop(outcome.sha256, None)
+        if outcome.status == "replaced" and outcome.replaced_sha256:
+            where = kept or outcome.path
+            try:
+                by = where.resolve().relative_to(self.folder.resolve()).as_posix()
+            except ValueError:
+                by = where.name
+            self.entries[outcome.replaced_sha256] = {"name": outcome.replaced_source, "by": by,
+                                                     "at": round(time.time())}
+
+    def save(self) -> str | None:
+        """Write the ledger if it changed (atomically); a one-line warning when the folder cannot be written."""
+        if self.entries == self._saved:
+            return None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".nianbao-replaced-", dir=self.path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(self.entries, f, ensure_ascii=False, indent=1, sort_keys=True)
+            os.replace(tmp, self.path)
+        except OSError as e:
+            return f"无法记下被替换的文件（{self.path}：{e.strerror or e}）；重建时可能读回旧版本。"
+        self._saved = dict(self.entries)
+        return None

@@ -70,9 +70,10 @@ def stored_version(path: Path) -> int | None:
 
 @dataclass(frozen=True)
 class WriteResult:
-    status: str  # added | replaced | reparsed | unchanged
+    status: str  # added | replaced | reparsed | unchanged | superseded (a newer file holds its body and year)
     report_id: str
     replaced_source: str | None = None
+    replaced_sha256: str | None = None  # the file whose report this one replaced
 
 
 class Store:
@@ -147,23 +148,33 @@ class Store:
         return self.conn.execute("SELECT 1 FROM files WHERE sha256 = ? AND parser IS ?",
                                  (sha256, parser_version())).fetchone() is not None
 
+    def served_by(self, sha256: str) -> str | None:
+        """The source of the report that holds this file's body and year when it is not this file (the file is
+        an older version that another replaced), else None: the file is served, or was never stored."""
+        row = self.conn.execute(
+            "SELECT r.sha256, r.source FROM files f JOIN reports r ON r.id = f.report_id WHERE f.sha256 = ?",
+            (sha256,)).fetchone()
+        return None if row is None or row[0] == sha256 else row[1]
+
     def first_stored(self, sha256: str) -> float | None:
         """When the file was first stored (None for a file never stored): files stored by other parsing code are
         read again in this order, so the newest file for a body and year holds it, as when they first came."""
         row = self.conn.execute("SELECT ingested_at FROM files WHERE sha256 = ?", (sha256,)).fetchone()
         return row[0] if row else None
 
-    def write(self, report: Report, sha256: str) -> WriteResult:
+    def write(self, report: Report, sha256: str, restore: bool = False) -> WriteResult:
         """Store one parsed report in a single transaction (see the module docstring). A body written with or
         without its parent places (``ingest.identity``) is stored under one name. A file read again by newer code
-        keeps the time it first came: a report held by a newer file for the same body and year stays that file's."""
+        keeps the time it first came: a report held by a newer file for the same body and year stays that file's
+        ("superseded"). With ``restore`` (a file given or uploaded by name, not met in a folder) the file is the
+        newest whatever it was before: an older version given again is served again."""
         report_id = content_hash(sha256, report.body, str(report.year))
-        if self.has_file(sha256):
-            return WriteResult("unchanged", report_id)
+        if self.has_file(sha256) and not (restore and self.served_by(sha256)):
+            return WriteResult("superseded" if self.served_by(sha256) else "unchanged", report_id)
         with self._savepoint():  # the whole report, or nothing
             report = self._one_name(report)
             stale = self.conn.execute("SELECT report_id, ingested_at FROM files WHERE sha256 = ?", (sha256,)).fetchone()
-            came = stale[1] if stale else time.time()
+            came = time.time() if restore or not stale else stale[1]
             old = self.conn.execute(
                 "SELECT r.id, r.source, r.sha256, f.ingested_at FROM reports r LEFT JOIN files f ON f.sha256 = r.sha256"
                 " WHERE r.body = ? AND r.year = ? AND r.part = ?", (report.body, report.year, report.part)).fetchone()
@@ -171,13 +182,15 @@ class Store:
                 self._move_away(stale[0])  # read by other code under another body or year: that reading goes
             if old and old[2] != sha256 and old[3] is not None and old[3] > came:  # a newer file holds it
                 self.conn.execute("UPDATE files SET report_id = ?, parser = ? WHERE sha256 = ?",
-                                  (report_id, parser_version(), sha256))
-                return WriteResult("unchanged", report_id)
+                                  (old[0], parser_version(), sha256))  # known as an older version of that report
+                return WriteResult("superseded", report_id, old[1])
             passage_rows = [(content_hash(p.text), p,
                              " ".join(tokenize(f"{report.body}\n{p.section}\n{p.search_text or p.text}")))
                             for p in report.passages]
             if old:
                 self._delete(old[0])
+                # the files it held (and those it had replaced) are older versions of this report now
+                self.conn.execute("UPDATE files SET report_id = ? WHERE report_id = ?", (report_id, old[0]))
             self.conn.execute(
                 "INSERT INTO reports (id, sha256, body, body_full, year, title, format, source, n_cells, n_passages,"
                 " n_findings, warnings, ingested_at, tables, part) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -209,7 +222,8 @@ class Store:
             self._recheck_years(report.body, report.year)
         if stale and (old is None or old[2] == sha256):
             return WriteResult("reparsed", report_id)  # the same file, read by newer code
-        return WriteResult("replaced" if old else "added", report_id, old[1] if old else None)
+        return WriteResult("replaced" if old else "added", report_id, old[1] if old else None,
+                           old[2] if old else None)
 
     def _move_away(self, report_id: str) -> None:
         """A file's earlier reading under a body or year newer code does not read: it goes, the cross-year rules of

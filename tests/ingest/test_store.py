@@ -103,7 +103,7 @@ def test_a_superseded_file_stored_by_other_code_stays_superseded(store, tmp_path
     ingest_file(old, store)
     assert ingest_file(_edited_qiaotouhu(tmp_path), store).status == "replaced"
     store.conn.execute("UPDATE files SET parser = 'older code'")
-    assert ingest_file(old, store).status == "unchanged"  # a newer file holds 桥头胡街道 2020: the old one stays out
+    assert ingest_file(old, store).status == "superseded"  # a newer file holds 桥头胡街道 2020: the old one stays out
     assert [r["source"] for r in store.reports()] == ["qiaotouhu_corrected.txt"]
 
 

@@ -1,0 +1,98 @@
+"""A corrected report stays served: the reports folder is the source of truth, and a rebuild from it (``/reindex``,
+a fresh deploy) serves the version that was served, not whichever file sorts last. "Unchanged" is said only of the
+version being served; an older version named again is served again."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.admin import add_report, rebuild_all
+from index.service import Answerer
+from ingest.cli import main as ingest_main
+from ingest.config import load_config
+from ingest.pipeline import Ledger
+from tests.conftest import ROOT
+
+QIAOTOUHU = ROOT / "data" / "reports" / "002_c98c7a4ac036b6ca.txt"
+QUESTION = "桥头胡街道2020年收到多少申请"
+
+
+def _corrected() -> bytes:
+    """The 桥头胡街道 2020 report with 本年新收 corrected from 18 to 25 (自然人 and 总计)."""
+    text = QIAOTOUHU.read_text(encoding="utf-8")
+    label = "一、本年新收政府信息公开申请数量"
+    start = text.index(label)
+    end = text.index("二、", start)
+    block = re.sub(r"\t18\n", "\t25\n", text[start:end])
+    assert block.count("\t25\n") == 2
+    return (text[:start] + block + text[end:]).encode("utf-8")
+
+
+def _value(config_path: Path) -> float | None:
+    service = Answerer(load_config(config_path), dense=False)
+    try:
+        return service.answer(QUESTION).value
+    finally:
+        service.close()
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "002_qiaotouhu_2020.txt").write_bytes(QIAOTOUHU.read_bytes())
+    config = tmp_path / "config.toml"
+    config.write_text(f'[paths]\nreports = "{reports.as_posix()}"\ndatabase = "db.sqlite"\nindex = "idx"\n',
+                      encoding="utf-8")
+    assert ingest_main(["--config", str(config), "--quiet", "--no-index"]) == 0
+    assert _value(config) == 18
+    return config
+
+
+def test_an_uploaded_correction_survives_a_rebuild_and_is_unchanged_when_sent_again(folder):
+    config = load_config(folder)
+    outcome, service = add_report(config, _corrected(), "桥头胡2020更正.txt", None)
+    assert outcome.status == "replaced" and service is not None
+    assert service.answer(QUESTION).value == 25
+    result = rebuild_all(config, service)  # the old file is still in the folder, and sorts last
+    assert result.service.answer(QUESTION).value == 25
+    assert [o.status for o in result.outcomes if o.path.name == "002_qiaotouhu_2020.txt"] == ["superseded"]
+    again, _ = add_report(config, _corrected(), "桥头胡2020更正.txt", result.service)
+    assert again.status == "unchanged"
+    assert _value(folder) == 25
+
+
+def test_a_fresh_store_from_the_folder_serves_the_correction(folder, capsys):
+    config = load_config(folder)
+    (config.paths.reports / "zz_qiaotouhu_corrected.txt").write_bytes(_corrected())
+    assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 0
+    assert _value(folder) == 25
+    entries = list(Ledger(config.paths.reports).entries.values())  # the folder records which file replaced which
+    assert [(e["name"], e["by"]) for e in entries] == [("002_qiaotouhu_2020.txt", "zz_qiaotouhu_corrected.txt")]
+    config.paths.database.unlink()  # a fresh deploy: the folder is all there is
+    capsys.readouterr()
+    assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 0
+    assert _value(folder) == 25
+    out = capsys.readouterr().out
+    assert "· 002_qiaotouhu_2020.txt：是旧版本，这份报告现由 zz_qiaotouhu_corrected.txt 提供" in out
+    # a second run changes nothing, and says the old file is an older version, not that it is "unchanged"
+    assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 0
+    out = capsys.readouterr().out
+    assert "002_qiaotouhu_2020.txt：是旧版本" in out and "002_qiaotouhu_2020.txt：已入库，内容未变" not in out
+
+
+def test_an_older_version_named_again_is_served_again(folder, capsys):
+    config = load_config(folder)
+    corrected = config.paths.reports / "zz_qiaotouhu_corrected.txt"
+    corrected.write_bytes(_corrected())
+    assert ingest_main(["--config", str(folder), "--quiet", "--no-index", str(corrected)]) == 0
+    assert _value(folder) == 25
+    old = config.paths.reports / "002_qiaotouhu_2020.txt"
+    assert ingest_main(["--config", str(folder), "--quiet", "--no-index", str(old)]) == 0
+    assert "[替换]" in capsys.readouterr().out
+    assert _value(folder) == 18
+    config.paths.database.unlink()  # and a rebuild honours that choice
+    assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 0
+    assert _value(folder) == 18
