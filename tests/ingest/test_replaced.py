@@ -96,3 +96,46 @@ def test_an_older_version_named_again_is_served_again(folder, capsys):
     config.paths.database.unlink()  # and a rebuild honours that choice
     assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 0
     assert _value(folder) == 18
+
+
+def _docx_with(tmp_path: Path, name: str, mangle) -> Path:
+    """A real .docx whose word/document.xml is rewritten by ``mangle``."""
+    import io
+    import zipfile
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("桥头胡街道2020年政府信息公开工作年度报告")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "信息内容"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as out:
+        for item in source.infolist():
+            data = source.read(item)
+            out.writestr(item, mangle(data.decode("utf-8")).encode("utf-8") if item.filename == "word/document.xml"
+                         else data)
+    return path
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda xml: xml[:len(xml) // 2],  # truncated XML
+    lambda xml: xml.replace("<w:tcPr>", '<w:tcPr><w:gridSpan w:val="two"/>', 1).replace(
+        "<w:tc>", '<w:tc><w:tcPr><w:gridSpan w:val="two"/></w:tcPr>', 1),  # a span that is not a number
+], ids=["truncated", "gridspan-text"])
+def test_a_broken_docx_is_one_failed_line_and_the_files_after_it_are_stored(tmp_path, mangle, capsys):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    _docx_with(reports, "000_broken.docx", mangle)
+    (reports / "002_qiaotouhu_2020.txt").write_bytes(QIAOTOUHU.read_bytes())
+    config = tmp_path / "config.toml"
+    config.write_text(f'[paths]\nreports = "{reports.as_posix()}"\ndatabase = "db.sqlite"\nindex = "idx"\n',
+                      encoding="utf-8")
+    assert ingest_main(["--config", str(config), "--quiet", "--no-index"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if line.startswith("✗")] == [next(l for l in lines if "000_broken.docx" in l)]
+    assert any(line.startswith("✓ 002_qiaotouhu_2020.txt") for line in lines)
+    assert _value(config) == 18
