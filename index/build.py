@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.store import open_readonly
+
 from .dense import Embedder, swap_in
 
 __all__ = ["BuildResult", "build_dense_index"]
@@ -45,7 +47,7 @@ def build_dense_index(database: Path, index_path: Path, embedder: Embedder,
     import faiss
 
     started = time.time()
-    store = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    store = open_readonly(database)
     try:
         passages = store.execute("SELECT id, hash, text FROM passages WHERE kind = 'text' ORDER BY id").fetchall()
     finally:

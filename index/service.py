@@ -11,7 +11,7 @@ from pathlib import Path
 from ingest.checks import fmt_number
 from ingest.config import Config
 from ingest.errors import IndexMismatchError
-from ingest.store import SCHEMA_VERSION
+from ingest.store import SCHEMA_VERSION, open_readonly
 
 from .aggregate import MAX_CITED, aggregate_answer
 from .dense import DenseIndex, Embedder, load_embedder, read_meta
@@ -76,7 +76,7 @@ class Answerer:
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, check_same_thread=False)
+            conn = open_readonly(self.database, check_same_thread=False)
             self._local.conn = conn
         return conn
 
@@ -93,6 +93,15 @@ class Answerer:
     # --- answering ------------------------------------------------------------------------------------------
     def answer(self, question: str, mode: str | None = None) -> Answer:
         """Answer one question; never raises for a bad question (empty, huge, emoji, SQL)."""
+        try:
+            return self._answer(question, mode)
+        except sqlite3.OperationalError as e:
+            if "readonly" not in str(e):
+                raise
+            self.close()  # a writer was killed mid-transaction: a new connection rolls its journal back
+            return self._answer(question, mode)
+
+    def _answer(self, question: str, mode: str | None = None) -> Answer:
         question = question if isinstance(question, str) else ""
         if not question.strip():
             return Answer(question, "none", W.EMPTY)

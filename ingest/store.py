@@ -25,7 +25,7 @@ from .errors import NianbaoError
 from .model import Cell, Finding, Report
 from .tokenize import tokenize
 
-__all__ = ["Store", "WriteResult", "StoreVersionError", "content_hash", "stored_version", "SCHEMA_VERSION"]
+__all__ = ["open_readonly", "Store", "WriteResult", "StoreVersionError", "content_hash", "stored_version", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 7
 
@@ -54,12 +54,34 @@ class StoreVersionError(NianbaoError):
     """The database was written by another version of the schema."""
 
 
+def open_readonly(path: Path, check_same_thread: bool = True) -> sqlite3.Connection:
+    """A read-only connection to the store. A write that was killed (kill -9, the OOM killer, a power cut) leaves
+    a hot journal that only a writable connection may roll back; a read-only one then fails with "attempt to write
+    a readonly database". That one rollback is done here, so an interrupted ingest never stops the read path."""
+    def connect() -> sqlite3.Connection:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=check_same_thread)
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn
+
+    try:
+        return connect()
+    except sqlite3.OperationalError as e:
+        if "readonly" not in str(e) or not Path(f"{path}-journal").exists():
+            raise
+    recovery = sqlite3.connect(path, timeout=30)  # rolls the interrupted transaction back, as any writer would
+    try:
+        recovery.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    finally:
+        recovery.close()
+    return connect()
+
+
 def stored_version(path: Path) -> int | None:
     """The schema version of an existing database file (0 for an empty one), or None when there is none."""
     if not path.exists():
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = open_readonly(path)
         try:
             return conn.execute("PRAGMA user_version").fetchone()[0]
         finally:
