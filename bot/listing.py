@@ -14,7 +14,7 @@ def reports_text(config: Config) -> str:
     """The bodies held and their years."""
     if not config.paths.database.exists():
         return T.NO_REPORTS
-    with Store(config.paths.database) as store:
+    with Store(config.paths.database, readonly=True) as store:
         held = store.reports()
     if not held:
         return T.NO_REPORTS
@@ -40,7 +40,7 @@ def check_text(config: Config, body: str | None, year: int | None, limit: int = 
     """The consistency findings, for one body and year or all of them."""
     if not config.paths.database.exists():
         return T.NO_REPORTS
-    with Store(config.paths.database) as store:
+    with Store(config.paths.database, readonly=True) as store:
         scope = check_scope(store.reports(), body, year)
         if scope.refusal:
             return scope.refusal

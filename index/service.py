@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sqlite3
 import threading
@@ -37,8 +38,19 @@ class Answerer:
     def __init__(self, config: Config, embedder: Embedder | None = None, dense: bool = True):
         self.config = config
         self.database: Path = config.paths.database
-        self.notices: list[str] = []
         self._local = threading.local()
+        self._reload = threading.Lock()
+        self._want_dense = dense
+        self.embedder: Embedder | None = embedder
+        self.dense: DenseIndex | None = None
+        self._open()
+
+    def _open(self) -> None:
+        """Read what the store holds (bodies, passage count) and load the dense index: at start, and again when
+        another process (``python -m ingest``, a rebuild) has changed the store since."""
+        self.notices: list[str] = []
+        self._seen = _fingerprint(self.database)
+        self._index_seen = read_meta(self.config.paths.index)
         self.ready = self.database.exists()
         if not self.ready:
             self.notices.append(W.NO_REPORTS)
@@ -51,10 +63,18 @@ class Answerer:
         self.gazetteer = Gazetteer(Tables(self._conn()).bodies())
         self.passage_count = self._conn().execute("SELECT COUNT(*) FROM passages").fetchone()[0]
         self._doc_freqs: dict[str, int] = {}  # BM25 document frequencies, read once per term (index/lexical.py)
-        self.embedder: Embedder | None = None
-        self.dense: DenseIndex | None = None
-        if dense:
+        if self._want_dense:
+            embedder, self.embedder, self.dense = self.embedder, None, None
             self._load_dense(embedder)
+
+    def _current(self) -> None:
+        """Reload when the store file changed (a commit writes it; a rebuild replaces it) or a new dense index was
+        swapped in: a long-running bot answers from what ``python -m ingest`` added since it started."""
+        if _fingerprint(self.database) == self._seen and read_meta(self.config.paths.index) == self._index_seen:
+            return
+        with self._reload:
+            if _fingerprint(self.database) != self._seen or read_meta(self.config.paths.index) != self._index_seen:
+                self._open()
 
     def _load_dense(self, embedder: Embedder | None) -> None:
         settings = self.config.index
@@ -75,9 +95,13 @@ class Answerer:
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
+        inode = self._seen[0] if self._seen else None
+        if conn is not None and getattr(self._local, "inode", None) != inode:  # the file was replaced: reopen
+            conn.close()
+            conn = None
         if conn is None:
             conn = open_readonly(self.database, check_same_thread=False)
-            self._local.conn = conn
+            self._local.conn, self._local.inode = conn, inode
         return conn
 
     def close(self) -> None:
@@ -94,11 +118,13 @@ class Answerer:
     def answer(self, question: str, mode: str | None = None) -> Answer:
         """Answer one question; never raises for a bad question (empty, huge, emoji, SQL)."""
         try:
+            self._current()
             return self._answer(question, mode)
         except sqlite3.OperationalError as e:
             if "readonly" not in str(e):
                 raise
             self.close()  # a writer was killed mid-transaction: a new connection rolls its journal back
+            self._current()
             return self._answer(question, mode)
 
     def _answer(self, question: str, mode: str | None = None) -> Answer:
@@ -376,6 +402,7 @@ class Answerer:
 
     def passages(self, question: str, mode: str | None = None, limit: int = 10) -> list[Hit]:
         """The passages a narrative answer to ``question`` would quote from, best first (for measuring retrieval)."""
+        self._current()
         if not self.ready:
             return []
         tables = Tables(self._conn())
@@ -434,6 +461,15 @@ class Answerer:
         text, citations = quote_answer(query, hits, self.config.index.passages_per_answer, stated)
         top = hits[0].report
         return Answer(question, "narrative", text, None, None, top.body, top.year, tuple(citations), tuple(warnings))
+
+
+def _fingerprint(path: Path) -> tuple[int, int, int] | None:
+    """The store file's identity and last write (inode, size, mtime), or None when there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 _CLAUSE_END = re.compile(r"[？?。；;！!]+")

@@ -243,7 +243,7 @@ def run_check(args: argparse.Namespace) -> int:
     if not config.paths.database.exists():
         print(f"还没有数据库 {config.paths.database}；先运行 python -m ingest。")
         return 1
-    with Store(config.paths.database) as store:
+    with Store(config.paths.database, readonly=True) as store:
         from index.commands import check_args, check_scope  # a name is read as a question reads it (简称, a slip)
 
         body, year = check_args([args.body or "", str(args.year or "")])

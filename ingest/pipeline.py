@@ -71,7 +71,6 @@ def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger
             if found is None:
                 return FileOutcome(path, "failed", error=str(e), unidentified=True, sha256=sha256)
             report = replace(e.partial, body=found[0], body_full=found[0], year=found[1], part="excerpt")
-        result = store.write(report, sha256, restore=explicit)
     except NianbaoError as e:
         return FileOutcome(path, "failed", error=str(e), sha256=sha256)
     except RecursionError:  # pathological nesting in an HTML page
@@ -79,6 +78,10 @@ def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger
     except Exception as e:  # a reader's own error on a broken file (lxml, python-docx, pdfminer): this file only
         reason = str(e).splitlines()[0][:120] if str(e) else e.__class__.__name__
         return FileOutcome(path, "failed", error=f"{path.name}：文件已损坏或格式不对，无法读取（{reason}）。", sha256=sha256)
+    try:
+        result = store.write(report, sha256, restore=explicit)
+    except NianbaoError as e:  # the store's own errors (a database another process holds) are not the file's
+        return FileOutcome(path, "failed", error=str(e), sha256=sha256)
     return FileOutcome(path, result.status, report, replaced_source=result.replaced_source,
                        replaced_sha256=result.replaced_sha256, sha256=sha256)
 

@@ -25,7 +25,7 @@ from .errors import NianbaoError
 from .model import Cell, Finding, Report
 from .tokenize import tokenize
 
-__all__ = ["open_readonly", "Store", "WriteResult", "StoreVersionError", "content_hash", "stored_version", "SCHEMA_VERSION"]
+__all__ = ["open_readonly", "Store", "WriteResult", "StoreVersionError", "StoreBusyError", "content_hash", "stored_version", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 7
 
@@ -48,6 +48,10 @@ def content_hash(*parts: str | bytes) -> str:
         digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
         digest.update(b"\x1f")
     return digest.hexdigest()[:20]
+
+
+class StoreBusyError(NianbaoError):
+    """Another process is writing the store."""
 
 
 class StoreVersionError(NianbaoError):
@@ -99,13 +103,30 @@ class WriteResult:
 
 
 class Store:
-    """One SQLite file. Safe to read from several threads (one connection, ``check_same_thread=False``)."""
+    """One SQLite file. Safe to read from several threads (one connection, ``check_same_thread=False``).
 
-    def __init__(self, path: Path | str):
+    One writer at a time: a second ingest waits up to ``LOCK_TIMEOUT`` seconds for the first to finish, then
+    raises StoreBusyError (one line)."""
+
+    LOCK_TIMEOUT = 30.0
+
+    def __init__(self, path: Path | str, readonly: bool = False):
+        """``readonly``: for listing and checking (``ingest check``, /reports, /check): opened read-only, never
+        written, not even the schema version."""
         self.path = Path(path)
+        if readonly:
+            self.conn = open_readonly(self.path, check_same_thread=False)
+            self.conn.execute("PRAGMA busy_timeout=30000")
+            self.db = sqlite_utils.Database(self.conn)
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                self.conn.close()
+                raise StoreVersionError(f"数据库 {self.path} 是另一版本的格式（{version}，本程序是 {SCHEMA_VERSION}）；"
+                                        "运行 python -m ingest 重建。")
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # autocommit mode: transactions are explicit (a savepoint per report, see write and batch)
-        self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30, isolation_level=None)
+        self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=self.LOCK_TIMEOUT, isolation_level=None)
         self.conn.execute("PRAGMA foreign_keys=ON")
         # The store is derived data (rebuilt from the report files by /reindex or a fresh ingest): fewer fsyncs.
         # Each report is still one atomic transaction through the rollback journal.
@@ -162,7 +183,8 @@ class Store:
         self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(tokens, tags, "
                           "tokenize='unicode61 remove_diacritics 0')")
         self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 'row')")
-        self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        if version != SCHEMA_VERSION:  # a new file: an existing one is left byte for byte as it was
+            self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     # --- writing --------------------------------------------------------------------------------------------
     def has_file(self, sha256: str) -> bool:
@@ -185,6 +207,15 @@ class Store:
         return row[0] if row else None
 
     def write(self, report: Report, sha256: str, restore: bool = False) -> WriteResult:
+        try:
+            return self._write(report, sha256, restore)
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e):
+                raise
+            raise StoreBusyError(f"数据库 {self.path} 正被另一个入库进程写入（等了 {self.LOCK_TIMEOUT:.0f} 秒）；"
+                                 "请等它完成后再试。") from None
+
+    def _write(self, report: Report, sha256: str, restore: bool = False) -> WriteResult:
         """Store one parsed report in a single transaction (see the module docstring). A body written with or
         without its parent places (``ingest.identity``) is stored under one name. A file read again by newer code
         keeps the time it first came: a report held by a newer file for the same body and year stays that file's
@@ -301,7 +332,13 @@ class Store:
         """Commit many reports' writes together (a commit costs an fsync). Each report stays all-or-nothing
         through its savepoint; the yielded function marks a report done and commits every ``every`` reports.
         On leaving (also on an error or Ctrl-C between reports) what is complete is committed."""
-        self.conn.execute("BEGIN")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")  # the write lock now, not at the first write, so a wait is here
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e):
+                raise
+            raise StoreBusyError(f"数据库 {self.path} 正被另一个入库进程写入（等了 {self.LOCK_TIMEOUT:.0f} 秒）；"
+                                 "请等它完成后再运行。") from None
         done = 0
 
         def tick() -> None:
@@ -309,7 +346,7 @@ class Store:
             done += 1
             if done % every == 0:
                 self.conn.execute("COMMIT")
-                self.conn.execute("BEGIN")
+                self.conn.execute("BEGIN IMMEDIATE")
 
         try:
             yield tick
