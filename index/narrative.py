@@ -45,17 +45,6 @@ def _favoured(section: str | None, hit_key: str | None, path: str, text: str) ->
     return False
 
 
-DENSE_WEIGHT = 0.7
-EXACT_DENSE_WEIGHT = 0.35
-
-
-def _dense_weight(question: str, query: Query) -> float:
-    """The dense ranking's weight in the fusion. A question after a number or a contact detail (多少条, 电话) is
-    answered by the sentence that has its words, where meaning alone ranks neighbours as high; one that asks how or
-    what (怎么把关, 有什么难题) is often worded unlike its answer, where meaning finds what words miss."""
-    return EXACT_DENSE_WEIGHT if query.section == "contact" or asks_count(question) else DENSE_WEIGHT
-
-
 class Retriever:
     def __init__(self, conn: sqlite3.Connection, dense: DenseIndex | None = None, embedder: Embedder | None = None,
                  total: int | None = None, doc_freqs: dict[str, int] | None = None):
@@ -82,7 +71,7 @@ class Retriever:
                     f"SELECT id FROM passages WHERE kind = 'text' AND report_id IN ({marks})", tuple(by_id))]
             vector = self.embedder.encode_queries([asked])[0]
             rankings.append([pid for pid, _ in self.dense.search(vector, 30, allowed)])
-        scores = rrf(rankings, weights=[1.0, _dense_weight(question, query)] if len(rankings) == 2 else None)
+        scores = rrf(rankings)
         if not scores:
             return []
         rows = self._passages(list(scores))

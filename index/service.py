@@ -80,7 +80,11 @@ class Answerer:
         settings = self.config.index
         meta = read_meta(self.config.paths.index)
         if meta is None:
-            self.notices.append("向量索引还没有建立（运行 python -m index build），只用关键词索引（BM25）回答。")
+            from .e5model import folder_ready, is_e5_folder
+
+            folder = Path(settings.model)
+            first = "python -m index model，再运行 " if is_e5_folder(folder) and not folder_ready(folder) else ""
+            self.notices.append(f"向量索引还没有建立（运行 {first}python -m index build），只用关键词索引（BM25）回答。")
             return
         if embedder is None:
             embedder, reason = load_embedder(settings.model, settings.query_instruction, settings.batch_size)

