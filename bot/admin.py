@@ -19,6 +19,7 @@ from index.build import build_dense_index
 from index.service import Answerer
 from ingest.config import Config
 from ingest.pipeline import FileOutcome, Ledger, collect_files, ingest_file
+from ingest.sandbox import SandboxedParser
 from ingest.store import Store
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,8 @@ def add_report(config: Config, data: bytes, name: str, service: Answerer | None,
         staged = Path(tmp) / name
         staged.write_bytes(data)
         on_stage("parsing")
-        with Store(config.paths.database) as store:
-            outcome = ingest_file(staged, store, explicit=True)  # an older version sent again is served again
+        with Store(config.paths.database) as store, SandboxedParser() as parser:  # a hostile upload: one failed line
+            outcome = ingest_file(staged, store, explicit=True, parse=parser.parse)  # an older version: served again
         if outcome.status in ("failed", "unchanged"):
             return outcome, None  # nothing new: the serving answers stay as they are
         target = _free_path(config.paths.reports, name, data)
@@ -92,10 +93,10 @@ def rebuild_all(config: Config, service: Answerer | None,
     outcomes = []
     ledger = Ledger(config.paths.reports)  # files another replaced are not read back
     try:
-        with Store(tmp) as store:
+        with Store(tmp) as store, SandboxedParser() as parser:
             with store.batch() as done:
                 for i, path in enumerate(files, 1):
-                    outcomes.append(outcome := ingest_file(path, store, ledger=ledger))
+                    outcomes.append(outcome := ingest_file(path, store, ledger=ledger, parse=parser.parse))
                     ledger.note(outcome)
                     done()
                     on_progress(i, len(files))

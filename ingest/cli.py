@@ -11,6 +11,7 @@ from pathlib import Path
 from .config import load_config
 from .errors import NianbaoError
 from .pipeline import FileOutcome, Ledger, collect_files, ingest_file
+from .sandbox import SandboxedParser
 from .store import SCHEMA_VERSION, Store, StoreVersionError, stored_version
 
 __all__ = ["main"]
@@ -168,8 +169,10 @@ def run_ingest(args: argparse.Namespace) -> int:
     named = {p.resolve() for p in paths if p.is_file()}  # given by name: an older version given is served again
     ledger = Ledger(config.paths.reports)
 
+    parser = SandboxedParser()  # each file parsed in a child process under limits on memory and time
+
     def ingest(path: Path) -> FileOutcome:
-        outcome = ingest_file(path, store, explicit=path.resolve() in named, ledger=ledger)
+        outcome = ingest_file(path, store, explicit=path.resolve() in named, ledger=ledger, parse=parser.parse)
         ledger.note(outcome)
         return outcome
 
@@ -197,6 +200,7 @@ def run_ingest(args: argparse.Namespace) -> int:
                     ingest(path)
                     done()
         totals = store.counts()
+    parser.close()
     if warning := ledger.save():
         print(f"! {warning}")
     reparsed = f"，重新解析 {counts['reparsed']}（程序更新后按新的解析重读）" if counts["reparsed"] else ""

@@ -4,15 +4,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import NianbaoError, ReadError, UnidentifiedReport
 from .model import Report
-from .readers import SUPPORTED_SUFFIXES
+from .readers import MAX_BYTES, SUPPORTED_SUFFIXES
 from .report import parse_bytes
 from .store import Store
 
@@ -43,13 +44,23 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger | None = None) -> FileOutcome:
+def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger | None = None,
+                parse: Callable[[bytes, str], Report] = parse_bytes) -> FileOutcome:
     """Read, parse and store one file. Errors are returned as a one-line message, never raised.
 
     ``explicit``: the file was named (given by path, uploaded), not met in a folder: an older version of a report
     is served again. ``ledger``: the reports folder's record of files another file replaced: met in the folder
-    beside the file that replaced it, such a file is not stored (a rebuild serves what was served)."""
+    beside the file that replaced it, such a file is not stored (a rebuild serves what was served). ``parse``:
+    ``ingest.sandbox.SandboxedParser().parse`` to parse in a child process under limits."""
     try:
+        info = path.stat()
+        if path.is_dir():
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            return FileOutcome(path, "failed", error=f"{path.name}：不是普通文件，跳过。")
+        if info.st_size > MAX_BYTES:  # checked before reading: a huge file is never read whole
+            return FileOutcome(path, "failed", error=f"{path.name}：文件有 {info.st_size / 2**20:.0f} MB，超过 "
+                                                      f"{MAX_BYTES // 2**20} MB 上限；请拆分或压缩后再试。")
         data = path.read_bytes()
     except FileNotFoundError:
         return FileOutcome(path, "failed", error=f"{path.name}：文件不存在。")
@@ -65,7 +76,7 @@ def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger
         return FileOutcome(path, "superseded", replaced_source=by, sha256=sha256)
     try:
         try:
-            report = parse_bytes(data, path.name)
+            report = parse(data, path.name)
         except UnidentifiedReport as e:
             found = store.identify(e.partial)
             if found is None:

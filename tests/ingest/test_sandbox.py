@@ -1,0 +1,72 @@
+"""Parsing in a child process under limits: a file that needs too much memory or time is one failed line, the
+child is replaced, and the next file parses as it would in process."""
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+import pytest
+
+from ingest import report as report_module
+from ingest.errors import ReadError
+from ingest.report import parse_bytes
+from ingest.sandbox import SandboxedParser
+from tests.conftest import ROOT
+
+SAMPLE = ROOT / "data" / "reports" / "002_c98c7a4ac036b6ca.txt"
+
+
+def test_a_report_parses_in_the_child_as_in_process():
+    data = SAMPLE.read_bytes()
+    with SandboxedParser() as parser:
+        child = parser.parse(data, SAMPLE.name)
+    here = parse_bytes(data, SAMPLE.name)
+    assert (child.body, child.year, child.cells, child.passages) == (here.body, here.year, here.cells, here.passages)
+
+
+def test_a_file_that_takes_too_long_is_given_up_and_the_next_one_parses(monkeypatch):
+    real = report_module.parse_bytes
+
+    def slow(data, name):
+        if name == "slow.txt":
+            time.sleep(30)
+        return real(data, name)
+
+    monkeypatch.setattr(report_module, "parse_bytes", slow)  # the child is forked with it
+    with SandboxedParser(seconds=1, start_method="fork") as parser:
+        started = time.monotonic()
+        with pytest.raises(ReadError, match="解析超过 1 秒"):
+            parser.parse(b"x", "slow.txt")
+        assert time.monotonic() - started < 5
+        assert parser.parse(SAMPLE.read_bytes(), SAMPLE.name).body == "桥头胡街道"
+
+
+def _zip_bomb_docx(uncompressed_mb: int) -> bytes:
+    """A .docx whose document.xml inflates to ``uncompressed_mb`` of XML."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as docx:
+        docx.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                      'package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/'
+                      'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        docx.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                      'package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/'
+                      'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        with docx.open("word/document.xml", "w") as part:
+            part.write(b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+                       b'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>')
+            chunk = "政".encode() * (2**20 // 3)
+            for _ in range(uncompressed_mb):
+                part.write(chunk)
+            part.write(b"</w:t></w:r></w:p></w:body></w:document>")
+    return buffer.getvalue()
+
+
+@pytest.mark.slow
+def test_a_zip_bomb_is_one_failed_line_within_the_memory_limit():
+    bomb = _zip_bomb_docx(300)
+    assert len(bomb) < 3 * 2**20
+    with SandboxedParser(memory_mb=200, seconds=60) as parser:
+        with pytest.raises(ReadError, match="内存超过 200 MB"):
+            parser.parse(bomb, "bomb.docx")
+        assert parser.parse(SAMPLE.read_bytes(), SAMPLE.name).year == 2020
