@@ -18,7 +18,7 @@ from pathlib import Path
 from index.build import build_dense_index
 from index.service import Answerer
 from ingest.config import Config
-from ingest.pipeline import FileOutcome, Ledger, collect_files, ingest_file
+from ingest.pipeline import UNPRINTABLE, FileOutcome, Ledger, collect_files, ingest_file
 from ingest.sandbox import SandboxedParser
 from ingest.store import Store
 
@@ -30,8 +30,11 @@ __all__ = ["add_report", "rebuild_all", "RebuildResult", "safe_name"]
 def safe_name(name: str) -> str:
     """A file name without folders or control characters (an upload's name is user input)."""
     base = Path(name.replace("\\", "/")).name
-    base = re.sub(r"[\x00-\x1f/:*?\"<>|]", "_", base).strip(" .")
-    return base or "report.txt"
+    base = UNPRINTABLE.sub("_", re.sub(r"[/:*?\"<>|]", "_", base)).strip(" .")
+    stem, suffix = Path(base).stem, Path(base).suffix[:10]
+    while len((stem + suffix).encode("utf-8")) > 200:  # file systems take 255 bytes: room for a -2 and a copy
+        stem = stem[:-1]
+    return (stem + suffix) if stem else "report" + (suffix or ".txt")
 
 
 def add_report(config: Config, data: bytes, name: str, service: Answerer | None,
@@ -65,7 +68,8 @@ def _free_path(folder: Path, name: str, data: bytes) -> Path:
     candidate = folder / name
     stem, suffix = Path(name).stem, Path(name).suffix
     n = 2
-    while candidate.exists() and candidate.read_bytes() != data:
+    # a symlink is never written through, dangling or not: it is taken
+    while candidate.is_symlink() or (candidate.exists() and candidate.read_bytes() != data):
         candidate = folder / f"{stem}-{n}{suffix}"
         n += 1
     return candidate

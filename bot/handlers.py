@@ -111,7 +111,8 @@ async def _answer_and_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     limiter = context.application.bot_data["limiter"]
     wait = limiter.wait_seconds(user.id if user else 0)
     if wait:
-        await update.effective_message.reply_text(T.RATE_LIMITED.format(seconds=wait))
+        if limiter.should_tell(user.id if user else 0):  # a flood gets one reply, not one per message
+            await update.effective_message.reply_text(T.RATE_LIMITED.format(seconds=wait))
         return
     await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
     answer: Answer = await asyncio.to_thread(_service(context).answer, text)

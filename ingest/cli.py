@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .config import load_config
 from .errors import NianbaoError
-from .pipeline import FileOutcome, Ledger, collect_files, ingest_file
+from .pipeline import FileOutcome, Ledger, collect_files, ingest_file, printable_name
 from .sandbox import SandboxedParser
 from .store import SCHEMA_VERSION, Store, StoreVersionError, stored_version
 
@@ -95,9 +95,9 @@ def _check_parser() -> argparse.ArgumentParser:
 
 def summary_line(outcome: FileOutcome) -> str:
     """One line per file: body, year, format, cells, passages, findings — or the error."""
-    name = outcome.path.name
+    name = printable_name(outcome.path.name)
     if outcome.status == "failed":
-        return f"✗ {outcome.error}"
+        return f"✗ {printable_name(outcome.error or '')}"
     if outcome.status == "unchanged":
         return f"· {name}：已入库，内容未变"
     if outcome.status == "superseded":

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 import tempfile
 import time
@@ -17,7 +18,15 @@ from .readers import MAX_BYTES, SUPPORTED_SUFFIXES
 from .report import parse_bytes
 from .store import Store
 
-__all__ = ["FileOutcome", "collect_files", "ingest_file", "Ledger"]
+__all__ = ["FileOutcome", "collect_files", "ingest_file", "Ledger", "printable_name", "UNPRINTABLE"]
+
+# control characters and the bidirectional controls that reorder what follows them on a terminal or in a chat
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable_name(name: str) -> str:
+    """A file name as shown in a line of output: no newline, no control that would reorder the line."""
+    return UNPRINTABLE.sub("?", name)
 
 
 @dataclass(frozen=True)

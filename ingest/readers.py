@@ -193,8 +193,14 @@ def _docx_row(row) -> tuple[str, ...]:
 # --- PDF ------------------------------------------------------------------------------------------------------
 def read_pdf(data: bytes, source: str) -> Document:
     """PDF text layer into a Document: table regions as tables, the other lines as paragraphs, page by page."""
+    import logging
+
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
+
+    # a damaged cross-reference table makes pdfminer warn once per object (fifty lines): the file's own line says
+    # what matters
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
     if not data.startswith(b"%PDF"):
         raise ReadError(f"{source}：不是有效的 PDF 文件（缺少 %PDF 文件头）。")

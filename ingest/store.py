@@ -63,8 +63,16 @@ def open_readonly(path: Path, check_same_thread: bool = True) -> sqlite3.Connect
     a hot journal that only a writable connection may roll back; a read-only one then fails with "attempt to write
     a readonly database". That one rollback is done here, so an interrupted ingest never stops the read path."""
     def connect() -> sqlite3.Connection:
+        if Path(path).is_dir():
+            raise StoreVersionError(f"{path} 是一个文件夹，不是数据库；请检查配置里的 database 路径。")
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=check_same_thread)
-        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            if isinstance(e, sqlite3.OperationalError) and "readonly" in str(e):
+                raise
+            raise StoreVersionError(f"{path} 不是 SQLite 数据库（{e}）；请检查配置里的 database 路径，或移走这个文件。") from None
         return conn
 
     try:
@@ -351,7 +359,8 @@ class Store:
         try:
             yield tick
         finally:
-            self.conn.execute("COMMIT")
+            if self.conn.in_transaction:  # not between a commit and the next begin (Ctrl-C can land there)
+                self.conn.execute("COMMIT")
 
     def _delete(self, report_id: str) -> None:
         self.conn.execute("DELETE FROM passages_fts WHERE rowid IN (SELECT id FROM passages WHERE report_id = ?)",

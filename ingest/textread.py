@@ -38,6 +38,8 @@ def decode_text(data: bytes, source: str) -> str:
         except UnicodeDecodeError as e:
             if e.start >= len(data) - 3 and e.reason == "unexpected end of data":
                 text = data[:e.start].decode("utf-8-sig")  # cut inside its last character: a truncated file
+            elif _stray_bytes(data):
+                text = data.decode("utf-8-sig", errors="replace")  # UTF-8 with a few broken bytes: keep it UTF-8
             else:
                 try:
                     text = data.decode("gb18030")
@@ -48,7 +50,15 @@ def decode_text(data: bytes, source: str) -> str:
     controls = len(_CONTROL_CHARS.findall(sample))
     if "\x00" in sample or controls > len(sample) * 0.01:
         raise binary
-    return text
+    return _CONTROL_CHARS.sub("", text)  # a NUL or other control further on is no text either
+
+
+def _stray_bytes(data: bytes) -> bool:
+    """UTF-8 with a few bytes that are not (a copy cut mid-character, one stray byte): one broken sequence in a
+    thousand characters or fewer. GBK text read as UTF-8 breaks at nearly every Chinese character."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    return broken * 1000 <= len(text)
 
 
 def clean_text(text: str) -> str:

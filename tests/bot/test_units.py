@@ -55,6 +55,26 @@ def test_rate_limiter_does_not_count_refused_asks():
     assert limiter.wait_seconds(7) == 0
 
 
+def test_a_refused_flood_is_told_once_per_window_and_quiet_users_are_forgotten():
+    clock = Clock()
+    limiter = RateLimiter(1, clock=clock)
+    assert limiter.wait_seconds(7) == 0
+    told = []
+    for _ in range(20):  # a flood within the minute
+        clock.now += 1
+        assert limiter.wait_seconds(7) > 0
+        told.append(limiter.should_tell(7))
+    assert told == [True] + [False] * 19
+    clock.now = 1000.0 + 60
+    assert limiter.wait_seconds(7) == 0  # a new window: asks again, and a refusal is told again
+    assert limiter.wait_seconds(7) > 0 and limiter.should_tell(7)
+    for user in range(1000, 1100):
+        limiter.wait_seconds(user)
+    clock.now += 200  # a minute and more with nobody asking
+    limiter.wait_seconds(1)
+    assert set(limiter.seen) == {1} and set(limiter.told) <= {1}
+
+
 def test_rate_limiter_off_when_zero():
     limiter = RateLimiter(0, clock=Clock())
     assert all(limiter.wait_seconds(1) == 0 for _ in range(100))

@@ -304,3 +304,22 @@ def test_utf8_cut_inside_a_character_keeps_the_text_and_marks_the_tables_missing
     assert (report.body, report.year) == ("桥头胡街道", 2020)
     assert dict(report.tables) == {"二": "missing", "三": "missing", "四": "missing"}
     assert report.cells == () and any(p.kind == "text" for p in report.passages)
+
+
+def test_a_damaged_pdf_cross_reference_table_is_not_fifty_warnings(caplog):
+    import io
+    import logging
+    import re
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(100, 700, "hello")
+    page.showPage()
+    page.save()
+    damaged = re.sub(rb"\d{10} 00000 n", b"0000000999 00000 n", buffer.getvalue())  # every offset wrong
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(ReadError):
+        parse_bytes(damaged, "damaged.pdf")
+    assert not [r for r in caplog.records if r.name.startswith("pdfminer") and r.levelno >= logging.WARNING]
