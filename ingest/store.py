@@ -72,7 +72,7 @@ def open_readonly(path: Path, check_same_thread: bool = True) -> sqlite3.Connect
             conn.close()
             if isinstance(e, sqlite3.OperationalError) and "readonly" in str(e):
                 raise
-            raise StoreVersionError(f"{path} 不是 SQLite 数据库（{e}）；请检查配置里的 database 路径，或移走这个文件。") from None
+            raise StoreVersionError(f"{path} 不是 SQLite 数据库；请检查配置里的 database 路径，或移走这个文件。") from None
         return conn
 
     try:
