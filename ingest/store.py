@@ -65,7 +65,8 @@ def open_readonly(path: Path, check_same_thread: bool = True) -> sqlite3.Connect
     def connect() -> sqlite3.Connection:
         if Path(path).is_dir():
             raise StoreVersionError(f"{path} 是一个文件夹，不是数据库；请检查配置里的 database 路径。")
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=check_same_thread)
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=check_same_thread,
+                               timeout=Store.LOCK_TIMEOUT)  # a reader waits out a writer's commit, never dies of it
         try:
             conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as e:
@@ -139,6 +140,9 @@ class Store:
         # The store is derived data (rebuilt from the report files by /reindex or a fresh ingest): fewer fsyncs.
         # Each report is still one atomic transaction through the rollback journal.
         self.conn.execute("PRAGMA synchronous=NORMAL")
+        # a batch's pages stay in memory until its commit: spilling them early would take the exclusive lock,
+        # and readers would wait for the rest of the batch
+        self.conn.execute("PRAGMA cache_size=-131072")
         self.db = sqlite_utils.Database(self.conn)
         self._create()
 
@@ -348,13 +352,16 @@ class Store:
             raise StoreBusyError(f"数据库 {self.path} 正被另一个入库进程写入（等了 {self.LOCK_TIMEOUT:.0f} 秒）；"
                                  "请等它完成后再运行。") from None
         done = 0
+        began = time.monotonic()
 
         def tick() -> None:
-            nonlocal done
+            nonlocal done, began
             done += 1
-            if done % every == 0:
+            # every ``every`` reports, or after a second: a slow file (a big PDF parsing) never holds the lock long
+            if done % every == 0 or time.monotonic() - began > 1.0:
                 self.conn.execute("COMMIT")
                 self.conn.execute("BEGIN IMMEDIATE")
+                began = time.monotonic()
 
         try:
             yield tick
