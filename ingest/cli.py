@@ -179,21 +179,28 @@ def run_ingest(args: argparse.Namespace) -> int:
     with Store(config.paths.database) as store:
         files = _in_reading_order(files, store)
         bar = tqdm(files, unit="份", desc="入库", disable=args.quiet or not sys.stderr.isatty(), leave=False)
-        with store.batch() as done:
+        pending: list[FileOutcome] = []  # stored but not yet committed: said once they are
+
+        def said() -> None:
+            for outcome in pending:
+                _print(bar.write, outcome)
+            pending.clear()
+
+        with store.batch(on_commit=said) as done:
             later: list[Path] = []  # excerpts that name no body: tried again once the other files are in
             for path in bar:
                 outcome = ingest(path)
-                done()
                 if outcome.unidentified:
                     later.append(path)
-                    continue
-                counts[outcome.status] += 1
-                _print(bar.write, outcome)
+                else:
+                    counts[outcome.status] += 1
+                    pending.append(outcome)
+                done()
             for path in later:
                 outcome = ingest(path)
-                done()
                 counts[outcome.status] += 1
-                _print(bar.write, outcome)
+                pending.append(outcome)
+                done()
             for _ in range(2):  # files a re-read reading moved away from are to be read again: settled here
                 again = [p for p in _in_reading_order(files, store) if _stored_by_other_code(p, store)]
                 for path in again:

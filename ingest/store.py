@@ -340,10 +340,11 @@ class Store:
         self.conn.execute("RELEASE report")
 
     @contextmanager
-    def batch(self, every: int = 50) -> Iterator[Callable[[], None]]:
+    def batch(self, every: int = 50, on_commit: Callable[[], None] = lambda: None) -> Iterator[Callable[[], None]]:
         """Commit many reports' writes together (a commit costs an fsync). Each report stays all-or-nothing
         through its savepoint; the yielded function marks a report done and commits every ``every`` reports.
-        On leaving (also on an error or Ctrl-C between reports) what is complete is committed."""
+        On leaving (also on an error or Ctrl-C between reports) what is complete is committed. ``on_commit`` runs
+        after each commit: what is said to be stored is said once it is."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")  # the write lock now, not at the first write, so a wait is here
         except sqlite3.OperationalError as e:
@@ -360,6 +361,7 @@ class Store:
             # every ``every`` reports, or after a second: a slow file (a big PDF parsing) never holds the lock long
             if done % every == 0 or time.monotonic() - began > 1.0:
                 self.conn.execute("COMMIT")
+                on_commit()
                 self.conn.execute("BEGIN IMMEDIATE")
                 began = time.monotonic()
 
@@ -368,6 +370,7 @@ class Store:
         finally:
             if self.conn.in_transaction:  # not between a commit and the next begin (Ctrl-C can land there)
                 self.conn.execute("COMMIT")
+            on_commit()
 
     def _delete(self, report_id: str) -> None:
         self.conn.execute("DELETE FROM passages_fts WHERE rowid IN (SELECT id FROM passages WHERE report_id = ?)",

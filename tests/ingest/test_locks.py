@@ -73,3 +73,23 @@ def test_a_second_ingest_while_one_writes_is_one_line(config_path, monkeypatch, 
     conn = sqlite3.connect(config.paths.database)
     assert conn.execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 4
     conn.close()
+
+
+def test_a_file_is_said_to_be_stored_only_once_it_is_committed(config_path, monkeypatch):
+    import ingest.cli as cli
+
+    config = load_config(config_path)
+    for path in sorted((ROOT / "data" / "reports").glob("*.txt"))[3:]:
+        (config.paths.reports / path.name).write_bytes(path.read_bytes())
+    seen: list[tuple[str, int]] = []
+
+    def spy(write, outcome):
+        other = sqlite3.connect(config.paths.database)  # what another process can read at that moment
+        held = other.execute("SELECT COUNT(*) FROM reports WHERE source = ?", (outcome.path.name,)).fetchone()[0]
+        other.close()
+        seen.append((outcome.status, held))
+
+    monkeypatch.setattr(cli, "_print", spy)
+    assert ingest_main(["--config", str(config_path), "--quiet", "--no-index"]) == 0
+    assert [status for status, _ in seen if status == "added"] == ["added", "added"]
+    assert all(held == 1 for status, held in seen if status == "added")
