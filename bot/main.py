@@ -4,11 +4,14 @@ from __future__ import annotations
 import sys
 
 from ingest.errors import NianbaoError
+from ingest.safeout import guard_stdout
 
 __all__ = ["main"]
 
 
 def main(argv: list[str]) -> int:
+    if sys.stdout is sys.__stdout__:
+        guard_stdout()  # `python -m bot ask … | head -1`: no BrokenPipeError traceback
     try:
         if argv[:1] == ["ask"]:
             from .cli import ask_main

@@ -70,6 +70,9 @@ def audit_files(paths: list[Path]) -> list[FileHealth]:
     parsed: list[Report] = []
     pending: list[tuple[str, UnidentifiedReport]] = []
     for path in paths:
+        if path.exists() and not path.is_file():  # a FIFO or device would block the read forever
+            results[path.name] = FileHealth(path.name, False, f"{path.name}：不是普通文件，跳过。")
+            continue
         try:
             report = parse_bytes(path.read_bytes(), path.name)
         except UnidentifiedReport as e:

@@ -11,6 +11,7 @@ from pathlib import Path
 from .config import load_config
 from .errors import NianbaoError
 from .pipeline import FileOutcome, Ledger, collect_files, ingest_file, printable_name
+from .safeout import guard_stdout
 from .sandbox import SandboxedParser
 from .store import SCHEMA_VERSION, Store, StoreVersionError, stored_version
 
@@ -226,6 +227,8 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 def _digest(path: Path) -> str | None:
     try:
+        if not path.is_file():  # a FIFO would block the read forever: ingest_file says what it is
+            return None
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
@@ -342,6 +345,8 @@ def _command_position(argv: list[str]) -> int | None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if sys.stdout is sys.__stdout__:
+        guard_stdout()  # `python -m ingest | head -1`: every file still stored and indexed
     try:
         position = _command_position(argv)
         if position is not None:

@@ -70,3 +70,26 @@ def test_a_fifo_given_by_name_is_skipped_not_waited_on(tmp_path):
         outcome = ingest_file(fifo, store)
     assert outcome.status == "failed" and "不是普通文件" in outcome.error
     assert sqlite3.connect(tmp_path / "db.sqlite").execute("SELECT COUNT(*) FROM reports").fetchone() == (0,)
+
+
+def test_output_into_a_pipe_closed_early_still_stores_everything(tmp_path):
+    import subprocess
+    import sys
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[paths]\nreports = "{(ROOT / "data" / "reports").as_posix()}"\ndatabase = "db.sqlite"\n'
+                      'index = "idx"\n', encoding="utf-8")
+    run = subprocess.run(f"{sys.executable} -m ingest --config {config} --no-index | head -1", shell=True,
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.stdout.count("\n") == 1 and "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
+    assert sqlite3.connect(tmp_path / "db.sqlite").execute("SELECT COUNT(*) FROM reports").fetchone() == (5,)
+
+
+def test_a_fifo_named_on_the_command_line_is_one_line_not_a_hang(tmp_path, capsys):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[paths]\nreports = "{tmp_path.as_posix()}/r"\ndatabase = "db.sqlite"\n', encoding="utf-8")
+    assert ingest_main(["--config", str(config), "--quiet", "--no-index", str(fifo)]) == 1
+    assert "✗ pipe.txt：不是普通文件" in capsys.readouterr().out
+    assert ingest_main(["audit", str(fifo)]) in (0, 1)
