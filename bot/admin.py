@@ -86,6 +86,7 @@ def rebuild_all(config: Config, service: Answerer | None,
                 on_progress: Callable[[int, int], None] = lambda done, total: None) -> RebuildResult:
     """Re-ingest every file of the reports folder into a new database, then swap it and the index in."""
     files = collect_files([config.paths.reports]) if config.paths.reports.exists() else []
+    files += [p for p in Ledger(config.paths.reports).files_elsewhere()[0] if p not in files]  # stored from outside
     if not files:
         return RebuildResult([], {}, None)
     database = config.paths.database

@@ -30,7 +30,8 @@ INGEST_EPILOG = """\
   python -m ingest audit 报告/              逐个文件检查解析质量（不改动数据库）
 
 支持 .txt .md .html .htm .docx .pdf。同一文件再次读入不做任何改变；同一机关同一年度的新文件替换旧报告，
-被替换的文件记在报告文件夹的 .nianbao-replaced.json 里，重建时不再读回；单独点名入库一个旧版本则改回它。
+被替换的文件、从报告文件夹以外入库的文件记在报告文件夹的 .nianbao-ledger.json 里：重建时前者不再读回，后者照样读入；
+单独点名入库一个旧版本则改回它。
 有文件失败时退出码为 1，其余文件照常入库。
 """
 
@@ -157,6 +158,9 @@ def run_ingest(args: argparse.Namespace) -> int:
             paths.insert(0, config.paths.reports)
     missing = [p for p in paths if not p.exists()]
     files = collect_files(p for p in paths if p.exists())
+    ledger = Ledger(config.paths.reports)
+    if [p.resolve() for p in paths] == [config.paths.reports.resolve()]:  # the folder, as a rebuild reads it,
+        files += _stored_elsewhere(ledger, config.paths.database, files)  # with what came from outside it
     failed = [FileOutcome(p, "failed", error=f"{p}：找不到这个文件或文件夹。") for p in missing]
     for outcome in failed:
         print(summary_line(outcome))
@@ -168,7 +172,6 @@ def run_ingest(args: argparse.Namespace) -> int:
     counts = {key: 0 for key in _STATUS}
     counts["failed"] = len(failed)
     named = {p.resolve() for p in paths if p.is_file()}  # given by name: an older version given is served again
-    ledger = Ledger(config.paths.reports)
 
     parser = SandboxedParser()  # each file parsed in a child process under limits on memory and time
 
@@ -223,6 +226,19 @@ def run_ingest(args: argparse.Namespace) -> int:
 
         print(update_index(config, args.quiet))
     return 1 if counts["failed"] else 0
+
+
+def _stored_elsewhere(ledger: Ledger, database: Path, files: list[Path]) -> list[Path]:
+    """The files once stored from outside the reports folder that the store does not hold now (a fresh deploy, a
+    rebuild): read again where they are. Those no longer there are named."""
+    held: set[str] = set()
+    if database.exists() and stored_version(database) == SCHEMA_VERSION:
+        with Store(database, readonly=True) as store:
+            held = {sha for (sha,) in store.conn.execute("SELECT sha256 FROM reports")}
+    elsewhere, gone = ledger.files_elsewhere(held)
+    for path in gone:
+        print(f"! {path}：曾从报告文件夹以外入库，现已不在原处，读不到它")
+    return [p for p in elsewhere if p not in files]
 
 
 def _digest(path: Path) -> str | None:

@@ -106,54 +106,81 @@ def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger
                        replaced_sha256=result.replaced_sha256, sha256=sha256)
 
 
-class Ledger:
-    """The reports folder's record of the files another file replaced (``.nianbao-replaced.json``, hidden in the
-    folder, so it moves with it): the folder is the source of truth, and a rebuild from it — ``/reindex``, a fresh
-    deploy, a new schema — serves the version that was served, not whichever file sorts last."""
+def _within(path: Path, folder: Path) -> str | None:
+    """``path`` relative to ``folder`` when it lies in it (a symlink in the folder counts as in it), else None."""
+    for p, f in ((path.absolute(), folder.absolute()), (path.resolve(), folder.resolve())):
+        try:
+            return p.relative_to(f).as_posix()
+        except ValueError:
+            continue
+    return None
 
-    NAME = ".nianbao-replaced.json"
+
+class Ledger:
+    """The reports folder's record (``.nianbao-ledger.json``, hidden in the folder, so it moves with it) of what a
+    rebuild from the folder must know to serve what was served: the files another file replaced (not read back),
+    and the files stored from outside the folder (read too). A rebuild — ``/reindex``, a fresh deploy, a new
+    schema — then serves the version that was served, not whichever file sorts last."""
+
+    NAME = ".nianbao-ledger.json"
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.path = folder / self.NAME
         try:
-            self.entries: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            self.entries = {}
-        self._saved = dict(self.entries)
+            data = {}
+        self.entries: dict[str, dict] = dict(data.get("replaced", {}))  # sha256 -> {name, by, at}
+        self.elsewhere: dict[str, str] = dict(data.get("elsewhere", {}))  # sha256 -> absolute path
+        self._saved = self._state()
+
+    def _state(self) -> dict:
+        return {"replaced": dict(self.entries), "elsewhere": dict(self.elsewhere)}
 
     def replaced_by(self, path: Path, sha256: str) -> str | None:
-        """The name of the file that replaced this one, when that file is beside it (else this one is read)."""
+        """The file that replaced this one, when it is still there (else this one is read)."""
         entry = self.entries.get(sha256)
         by = entry.get("by") if entry else None
         return by if by and (self.folder / by).exists() else None
 
+    def files_elsewhere(self, held: set[str] | None = None) -> tuple[list[Path], list[str]]:
+        """The files stored from outside the folder (but those whose digest is in ``held``) that are still where
+        they were, and those that are not."""
+        wanted = {sha: Path(p) for sha, p in self.elsewhere.items() if not held or sha not in held}
+        return ([p for p in wanted.values() if p.is_file()],
+                sorted(str(p) for p in wanted.values() if not p.is_file()))
+
     def note(self, outcome: FileOutcome, kept: Path | None = None) -> None:
-        """A file stored (``kept``: where it lies in the folder): the one it replaced is now an older version;
-        itself is no longer one."""
+        """A file stored (``kept``: where it lies now): the one it replaced is now an older version; itself is no
+        longer one; a file from outside the folder is remembered where it is."""
         if outcome.status not in ("added", "replaced", "reparsed") or not outcome.sha256:
             return
+        where = kept or outcome.path
         self.entries.pop(outcome.sha256, None)
+        inside = _within(where, self.folder)
+        if inside is not None:
+            by = inside
+            self.elsewhere.pop(outcome.sha256, None)
+        else:
+            by = str(where.resolve())
+            self.elsewhere[outcome.sha256] = by
         if outcome.status == "replaced" and outcome.replaced_sha256:
-            where = kept or outcome.path
-            try:
-                by = where.resolve().relative_to(self.folder.resolve()).as_posix()
-            except ValueError:
-                by = where.name
+            self.elsewhere.pop(outcome.replaced_sha256, None)
             self.entries[outcome.replaced_sha256] = {"name": outcome.replaced_source, "by": by,
                                                      "at": round(time.time())}
 
     def save(self) -> str | None:
         """Write the ledger if it changed (atomically); a one-line warning when the folder cannot be written."""
-        if self.entries == self._saved:
+        if self._state() == self._saved:
             return None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".nianbao-replaced-", dir=self.path.parent)
+            fd, tmp = tempfile.mkstemp(prefix=".nianbao-ledger-", dir=self.path.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(self.entries, f, ensure_ascii=False, indent=1, sort_keys=True)
+                json.dump(self._state(), f, ensure_ascii=False, indent=1, sort_keys=True)
             os.replace(tmp, self.path)
         except OSError as e:
-            return f"无法记下被替换的文件（{self.path}：{e.strerror or e}）；重建时可能读回旧版本。"
-        self._saved = dict(self.entries)
+            return f"无法写入报告文件夹的记录（{self.path}：{e.strerror or e}）；重建时可能读回旧版本。"
+        self._saved = self._state()
         return None

@@ -145,7 +145,7 @@ def _write_derived(folder: Path) -> None:
 
 def _store(folder: Path, *paths: Path) -> Answerer:
     config = folder / "config.toml"
-    config.write_text(f'[paths]\nreports = "{SAMPLES.as_posix()}"\ndatabase = "db.sqlite"\nindex = "idx"\n',
+    config.write_text(f'[paths]\nreports = "reports"\ndatabase = "db.sqlite"\nindex = "idx"\n',
                       encoding="utf-8")
     assert ingest_main(["--config", str(config), "--no-index", "--quiet", *map(str, paths)]) == 0
     return Answerer(load_config(config), dense=False)

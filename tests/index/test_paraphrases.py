@@ -34,7 +34,7 @@ def service(tmp_path_factory) -> Answerer:
     """One store holding all nine reports (samples and real ones), answered with BM25 only."""
     folder = tmp_path_factory.mktemp("paraphrases")
     config = folder / "config.toml"
-    config.write_text(f'[paths]\nreports = "{SAMPLES.as_posix()}"\ndatabase = "db.sqlite"\nindex = "idx"\n',
+    config.write_text(f'[paths]\nreports = "reports"\ndatabase = "db.sqlite"\nindex = "idx"\n',
                       encoding="utf-8")
     assert ingest_main(["--config", str(config), "--no-index", "--quiet", str(SAMPLES), str(REAL)]) == 0
     answerer = Answerer(load_config(config), dense=False)

@@ -139,3 +139,24 @@ def test_a_broken_docx_is_one_failed_line_and_the_files_after_it_are_stored(tmp_
     assert [line for line in lines if line.startswith("✗")] == [next(l for l in lines if "000_broken.docx" in l)]
     assert any(line.startswith("✓ 002_qiaotouhu_2020.txt") for line in lines)
     assert _value(config) == 18
+
+
+def test_a_correction_ingested_from_outside_the_folder_survives_a_fresh_deploy(folder, tmp_path, capsys):
+    config = load_config(folder)
+    elsewhere = tmp_path / "downloads"
+    elsewhere.mkdir()
+    corrected = elsewhere / "桥头胡2020更正.txt"
+    corrected.write_bytes(_corrected())
+    assert ingest_main(["--config", str(folder), "--quiet", "--no-index", str(corrected)]) == 0
+    assert _value(folder) == 25
+    assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 0  # the folder again
+    assert _value(folder) == 25
+    config.paths.database.unlink()  # a fresh deploy: the folder and its record are all there is
+    assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 0
+    assert _value(folder) == 25
+    corrected.unlink()  # the correction is gone from where it was: said, and the folder's own file is read
+    config.paths.database.unlink()
+    capsys.readouterr()
+    assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 0
+    assert "桥头胡2020更正.txt：曾从报告文件夹以外入库，现已不在原处" in capsys.readouterr().out
+    assert _value(folder) == 18
