@@ -47,19 +47,30 @@ def _broken(tables: Tables, readings: list[Reading], operation: str) -> list[str
     """The readings among ``readings`` whose cells take part in a rule their report breaks, said once each: a
     ranking or total over a printed cell the report's own arithmetic contradicts is flagged (the printed number is
     what is ranked). A place's own report summed with its bodies' reports is said too: it may count them again."""
-    notes = []
-    for reading in readings[:MAX_LISTED]:
-        used = {f"{c.table}/{c.row_key}/{c.col_key}" for c in reading.cells}
-        for message, refs in tables.findings(reading.report.id):
-            if used & set(refs):
-                notes.append(W.FINDING.format(message=message))
-                break
+    notes = [W.FINDING.format(message=message) for _, message in _contradicted(tables, readings[:MAX_LISTED])]
     bodies = {r.report.body for r in readings}
     places = sorted(b for b in bodies if (place := re.sub(r"(?:人民政府|政府)$", "", b)) and re.search(r"[省市县区]$", place)
                     and any(o != b and o.startswith(place) for o in bodies))
     if places and operation == "sum":
         notes.append(W.AGG_PLACE_AND_BODIES.format(places="、".join(places)))
     return notes
+
+
+# A row that disagrees with itself (总计 ≠ its columns, a group's total ≠ its parts): the number read may be either
+# of two, so a total over it is not known. Rules across rows (一+二 = 七+四) do not say which row is wrong.
+OWN_ROW_RULES = ("t3_row_sum", "t4_group_sum")
+
+
+def _contradicted(tables: Tables, readings: list[Reading], rules: tuple[str, ...] = ()) -> list[tuple[Reading, str]]:
+    """The readings whose cells take part in a rule their own report breaks (of ``rules`` when given), each with
+    the first such finding."""
+    found = []
+    for reading in readings:
+        used = {f"{c.table}/{c.row_key}/{c.col_key}" for c in reading.cells}
+        message = next((m for m, refs in tables.findings(reading.report.id, rules) if used & set(refs)), None)
+        if message is not None:
+            found.append((reading, message))
+    return found
 
 
 def operation_is_not_sum(query: Query) -> bool:
@@ -203,5 +214,12 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
             value = sum(r.value for r in good)
             text = W.AGG_SUM.format(year=year, scope=scope, label=label, value=shown(value, unit, money), n=len(good),
                                     parts=listed(good))
+        if contradicted := _contradicted(tables, good, OWN_ROW_RULES):  # a printed number its own row contradicts:
+            names = "、".join(f"{r.report.body}{r.report.year}年" for r, _ in contradicted)  # no known total
+            text = W.AGG_SUM_CONTRADICTED.format(year=f"{year}年" if year and not (one_body and several_years) else "",
+                                                 scope=scope if not one_body else good[0].report.body, label=label,
+                                                 names=names, parts=listed(good),
+                                                 value=shown(round(value, 6), unit, money))
+            value = None
     return Answer(question, "aggregate", text, value, unit, org, year if isinstance(year, int) else None,
                   tuple(_citation(r) for r in good[:MAX_CITED]), tuple(warnings))

@@ -128,8 +128,12 @@ class Tables:
                 found.setdefault(report_id, []).append(Cell(*row))
         return found
 
-    def findings(self, report_id: str) -> list[tuple[str, tuple[str, ...]]]:
-        rows = self.conn.execute("SELECT message, cells FROM findings WHERE report_id = ?", (report_id,)).fetchall()
+    def findings(self, report_id: str, rules: tuple[str, ...] = ()) -> list[tuple[str, tuple[str, ...]]]:
+        """(message, cell refs) of the rules the report breaks (only ``rules`` when given)."""
+        sql = "SELECT message, cells FROM findings WHERE report_id = ?"
+        if rules:
+            sql += f" AND rule IN ({','.join('?' * len(rules))})"
+        rows = self.conn.execute(sql, (report_id, *rules)).fetchall()
         return [(message, tuple(json.loads(cells))) for message, cells in rows]
 
 

@@ -72,6 +72,8 @@ class W:
     AGG_UNKNOWN_PARTS = ("{year}年{scope}{label}的{what}无法得出：{n}份报告的这一项数值无法确定或表格不全（{names}），"
                          "它们可能改变结果。能读出的：{parts}。")
     AGG_SKIPPED = "未计入（未填写或无法确定）：{names}。"
+    AGG_SUM_CONTRADICTED = ("{year}{scope}{label}的合计不能确定：{names}的报告中这一行的数字自相矛盾（见下方提示）。"
+                            "各报告原文的数字：{parts}（照原文相加为{value}）。")
     DIFFERENCE_WITHIN = "前者比后者{more}{value}{unit}。"
     SAME_WITHIN = "两者相同。"
     AGG_NO_DIFFERENCE = "能相比的数字不是恰好两个（或单位不同），算不出相差多少。"
