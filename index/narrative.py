@@ -38,8 +38,8 @@ def _favoured(section: str | None, hit_key: str | None, path: str, text: str) ->
                                          or bool(re.search(r"一是|进一步|将继续|加强|加大", text)))
     if section == "channels":
         return hit_key in ("overview", "proactive", None) and bool(re.search(r"公众号|微博|网站|新媒体|平台|抖音", text))
-    if section == "contact":
-        return bool(re.search(r"电话|联系", text))
+    if section == "contact":  # a contact given, not 与申请人联系
+        return bool(re.search(r"电话|传真|邮箱|信箱|地址|联系方式|\d{3,4}\s*[-—－–]\s*\d{7,8}|\d{11}", text))
     if section == "fees":  # the information-processing fee, not the 收费项目目录 of proactive disclosure
         return bool(re.search(r"处理费|收取.{0,6}费", text))
     return False
@@ -132,11 +132,15 @@ _COUNTED_IN_WORDS = re.compile(r"(?<![第之])[一二两三四五六七八九十
                                r"(?!是|方面|步|起|些)")
 
 
-def _states_number(sentence: str) -> bool:
-    """A number other than a year or a date (配备一名工作人员 too: small counts are written in words), or words
-    saying there was none (未发生收费)."""
+def _states_number(sentence: str, words: Sequence[str] = ()) -> bool:
+    """A number other than a year or a date, or words saying there was none (未发生收费). A small count written in
+    words counts when what it counts is an asked word (配备一名工作人员 for 工作人员): 一项长期性工作 and 四个部分 are
+    no answers."""
     rest = _DATES.sub("", sentence)
-    return bool(re.search(r"\d", rest) or _COUNTED_IN_WORDS.search(rest) or _NONE_HAPPENED.search(sentence))
+    if re.search(r"\d", rest) or _NONE_HAPPENED.search(sentence):
+        return True
+    return any(any(rest[m.end():m.end() + 8].startswith(w) or w in rest[m.end():m.end() + len(w) + 2] for w in words)
+               for m in _COUNTED_IN_WORDS.finditer(rest))
 
 
 def number_sentence(query: Query, hits: Sequence[Hit]) -> tuple[str, Hit] | None:
@@ -152,7 +156,7 @@ def number_sentence(query: Query, hits: Sequence[Hit]) -> tuple[str, Hit] | None
     best, best_score = None, 0.0
     for hit in hits:
         for sentence in _sentences(hit.text):
-            if not _states_number(sentence):
+            if not _states_number(sentence, words):
                 continue
             compact = _compact(sentence)
             if topic and not any(t in compact for t in topic):

@@ -447,6 +447,9 @@ class Answerer:
         if not hits:
             scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"
             return Answer(question, "none", W.NOTHING_FOUND.format(scope=scope), warnings=tuple(warnings))
+        if query.section == "contact" and query.bodies and not any(h.favoured for h in hits):
+            scope = "、".join(f"{r.body}{r.year}年" for r in reports)  # 电话是多少: no passage gives a contact
+            return Answer(question, "none", W.NOT_WRITTEN.format(scope=scope, topic="联系方式"), warnings=tuple(warnings))
         stated = number_sentence(query, hits) if asks_count(question) else None
         if query.leftover and query.asks_count and stated is None and query.bodies and query.section != "contact" \
                 and not _mentioned(" ".join(query.leftover_words), hits, head=True):

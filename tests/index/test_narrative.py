@@ -104,13 +104,29 @@ def test_lexical_search_without_words_finds_nothing(conn):
 def test_a_small_count_written_in_words_is_a_number_stated():
     from index.narrative import _states_number
 
-    assert _states_number("街道党政综合办配备一名工作人员，专职负责政府信息公开。")
-    assert _states_number("全年开展两次专题培训。")
-    assert not _states_number("一是进一步加强组织领导。")  # an enumeration, not a count
-    assert not _states_number("第一次全体会议召开。")
+    assert _states_number("街道党政综合办配备一名工作人员，专职负责政府信息公开。", ["工作人员"])
+    assert _states_number("全年开展两次专题培训。", ["专题培训"])
+    assert not _states_number("一是进一步加强组织领导。", ["组织领导"])  # an enumeration, not a count
+    assert not _states_number("第一次全体会议召开。", ["会议"])
+    # a count of something else is no answer (一项长期性工作, 四个部分)
+    assert not _states_number("将丰富信息公开内容作为一项长期性、日常性的工作来抓。", ["公开"])
+    assert not _states_number("全文包括主动公开政府信息情况……四个部分。", ["主动公开", "政府信息"])
+    assert _states_number("共收到申请3件。")
+
+
+def test_a_count_of_something_else_is_not_quoted_as_the_number_asked(answerer):
+    for question in ("桥头胡街道2020年公开了几件", "王家街道2019年主动公开了多少条政府信息"):
+        answer = answerer.answer(question)
+        assert "一项长期性" not in answer.answer.split("\n")[0] and "四个部分" not in answer.answer.split("\n")[0]
 
 
 def test_a_count_in_words_is_quoted_for_a_question_after_it(answerer):
     answer = answerer.answer("东柳街道专门负责政府信息公开的工作人员有几个")
     assert answer.kind == "narrative" and answer.value is None
     assert "配备一名工作人员" in answer.answer
+
+
+def test_a_contact_the_report_does_not_give_is_said_to_be_missing(answerer):
+    answer = answerer.answer("左家庄街道的电话是多少")  # its text says 与申请人联系, and gives no contact
+    assert answer.kind == "none" and "没有写到“联系方式”" in answer.answer
+    assert "67179799" in answerer.answer("王家街道的联系电话").answer
