@@ -4,12 +4,13 @@ from __future__ import annotations
 import html
 
 from index.model import Answer
+from ingest.pipeline import printable_name
 
 __all__ = ["render_text", "render_html", "citation_line"]
 
 
 def citation_line(c) -> str:
-    return f"《{c.title}》（{c.org}，{c.year}年，{c.file}）· {c.section}"
+    return f"《{c.title}》（{c.org}，{c.year}年，{printable_name(c.file)}）· {c.section}"
 
 
 def render_text(answer: Answer) -> str:

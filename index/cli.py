@@ -97,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
             if meta is None:
                 print(f"还没有向量索引（{config.paths.index}）；运行 python -m index build。")
                 return 1
-            print(f"模型 {meta['model']}，{meta['dim']} 维，{meta['count']} 段文本（{config.paths.index}）")
+            import time
+
+            built = time.strftime("%Y-%m-%d %H:%M", time.localtime(meta["built_at"])) if meta.get("built_at") else "未知"
+            print(f"模型 {meta['model']}，{meta['dim']} 维，{meta['count']} 段文本，建于 {built}（{config.paths.index}）")
             return 0
         line = update_index(config, args.quiet)
         print(line)

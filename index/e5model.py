@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 import struct
 import time
@@ -274,7 +275,11 @@ def build_folder(out: Path, packed: Path | None = None, full_vocabulary: bool = 
         free = shutil.disk_usage(out.parent).free
         if free < NEEDED_BYTES:
             raise ModelFormatError(f"{out.parent} 只剩 {free / 2**20:.0f} MB，生成向量模型需要约 {NEEDED_BYTES / 2**20:.0f} MB")
-        return _build_folder(out, staging, packed, full_vocabulary, log)
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # deprecation notices of sentence-transformers and torch's exporter
+            return _build_folder(out, staging, packed, full_vocabulary, log)
     except ModelFormatError:
         raise
     except Exception as e:  # a read-only or full disk, a missing dependency, the export or quantisation
@@ -378,7 +383,13 @@ def export_onnx(st, target: Path, quantise: bool = True) -> Path:
         return target
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(plain), str(target), weight_type=QuantType.QInt8)
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # the quantiser advises pre-processing on the root logger, for every model
+    try:
+        quantize_dynamic(str(plain), str(target), weight_type=QuantType.QInt8)
+    finally:
+        root.setLevel(level)
     plain.unlink()
     return target
 
