@@ -103,7 +103,7 @@ def _sentences(text: str) -> list[str]:
 
 
 _COUNT = re.compile(r"多少|(?<!哪)几(?:个|件|次|名|人|项|条|篇|场|期|家|位|所|天)|数量")
-_QUESTION_WORDS = frozenset("多少 数量 数字 情况 怎么样 怎样 如何 哪些 什么 是否".split())
+_QUESTION_WORDS = frozenset("多少 数量 数字 总数 总共 一共 共计 情况 怎么样 怎样 如何 哪些 什么 是否".split())
 _DATES = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日")
 _NONE_HAPPENED = re.compile(r"未(?:发生|收取|产生|收到|出现)|没有(?:发生|收取|产生|收到)|均无|为零")
 

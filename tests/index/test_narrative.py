@@ -130,3 +130,8 @@ def test_a_contact_the_report_does_not_give_is_said_to_be_missing(answerer):
     answer = answerer.answer("左家庄街道的电话是多少")  # its text says 与申请人联系, and gives no contact
     assert answer.kind == "none" and "没有写到“联系方式”" in answer.answer
     assert "67179799" in answerer.answer("王家街道的联系电话").answer
+
+
+def test_a_blank_cell_comes_with_the_sentence_that_states_the_number(answerer):
+    answer = answerer.answer("左家庄街道行政复议总数")  # table 四 left blank; the text: 行政复议申请 0 件
+    assert answer.value is None and "未填写" in answer.answer and "行政复议申请 0 件" in answer.answer
