@@ -283,6 +283,9 @@ class Gazetteer:
                 if any(taken[start:start + length]):
                     continue
                 bodies = self.alias_to_bodies.get(text[start:start + length])
+                if bodies and len(bodies) == 1 and _verb_after(text, start + length) \
+                        and self.alias_to_bodies.get(text[start:start + length - 1]) == bodies:
+                    continue  # 桥头胡街道|办结率: 办 starts the next word; the shorter name is read below
                 if bodies and len(bodies) == 1:
                     body = next(iter(bodies))
                     alias = text[start:start + length]
@@ -390,6 +393,14 @@ class Gazetteer:
 
 
 _KIND = re.compile(r"(?:委员会|管委会|办公室|办公厅|管理局|事务局|局|委|办|厅|中心|室)$")
+
+_BAN_VERBS = ("办结", "办理", "办件", "办复", "办法", "办公")
+
+
+def _verb_after(text: str, end: int) -> bool:
+    """A name ending in 办 (街道办, 政府办) whose 办 begins a word with what follows (办结率, 办理情况)."""
+    return text[end - 1:end] == "办" and text[end - 1:end + 1] in _BAN_VERBS
+
 
 @lru_cache(maxsize=4096)
 def _sound(char: str) -> str:

@@ -162,3 +162,9 @@ def test_the_exact_name_and_the_next_word_are_no_slip_of_a_longer_name():
     gazetteer = Gazetteer([("王家街道", "重庆市渝北区人民政府王家街道办事处")])
     assert gazetteer.match_fuzzy("王家街道通过哪些形式进行政务公开") == []
     assert [body for _, _, body in gazetteer.match_fuzzy("王家街道力事处2019年收到多少申请")] == ["王家街道"]
+
+
+def test_a_name_ending_in_ban_leaves_ban_to_the_verb_after_it():
+    gazetteer = Gazetteer([("桥头胡街道", "桥头胡街道办事处")])
+    assert [(s, e) for s, e, _ in gazetteer.match("桥头胡街道办结率是多少")] == [(0, 5)]  # 办结率, not 街道办|结率
+    assert [(s, e) for s, e, _ in gazetteer.match("桥头胡街道办2020年收到多少申请")] == [(0, 6)]
