@@ -135,3 +135,8 @@ def test_a_contact_the_report_does_not_give_is_said_to_be_missing(answerer):
 def test_a_blank_cell_comes_with_the_sentence_that_states_the_number(answerer):
     answer = answerer.answer("左家庄街道行政复议总数")  # table 四 left blank; the text: 行政复议申请 0 件
     assert answer.value is None and "未填写" in answer.answer and "行政复议申请 0 件" in answer.answer
+
+
+def test_zhan_duoshao_at_the_end_asks_the_share_and_gets_the_count_too(answerer):
+    answer = answerer.answer("桥头胡街道需要另行制作的申请占多少")
+    assert "5件" in answer.answer and "45.45%" in answer.answer
