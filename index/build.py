@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.store import open_readonly
+from ingest.store import open_readonly, store_id
 
 from .dense import Embedder, swap_in
 
@@ -50,6 +50,7 @@ def build_dense_index(database: Path, index_path: Path, embedder: Embedder,
     store = open_readonly(database)
     try:
         passages = store.execute("SELECT id, hash, text FROM passages WHERE kind = 'text' ORDER BY id").fetchall()
+        identity = store_id(store)
     finally:
         store.close()
     cache = _cache(index_path)
@@ -85,7 +86,7 @@ def build_dense_index(database: Path, index_path: Path, embedder: Embedder,
     build_dir.mkdir(parents=True)
     faiss.write_index(index, str(build_dir / "dense.faiss"))
     meta = {"model": embedder.name, "dim": embedder.dim, "count": len(passages), "built_at": time.time(),
-            "database": str(database)}
+            "database": str(database), "store_id": identity}
     (build_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     swap_in(index_path, build_dir)
     return BuildResult(len(passages), len(items), time.time() - started, build_dir)

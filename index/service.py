@@ -12,7 +12,7 @@ from pathlib import Path
 from ingest.checks import fmt_number
 from ingest.config import Config
 from ingest.errors import IndexMismatchError
-from ingest.store import SCHEMA_VERSION, open_readonly
+from ingest.store import SCHEMA_VERSION, open_readonly, store_id
 
 from .aggregate import MAX_CITED, aggregate_answer
 from .dense import DenseIndex, Embedder, load_embedder, read_meta
@@ -47,25 +47,31 @@ class Answerer:
 
     def _open(self) -> None:
         """Read what the store holds (bodies, passage count) and load the dense index: at start, and again when
-        another process (``python -m ingest``, a rebuild) has changed the store since."""
-        self.notices: list[str] = []
-        self._seen = _fingerprint(self.database)
-        self._index_seen = read_meta(self.config.paths.index)
-        self.ready = self.database.exists()
-        if not self.ready:
-            self.notices.append(W.NO_REPORTS)
+        another process (``python -m ingest``, a rebuild) has changed the store since. The new state is built
+        aside and put in place at the end: a question answered meanwhile uses the old one whole."""
+        seen, index_seen = _fingerprint(self.database), read_meta(self.config.paths.index)
+        notices: list[str] = []
+        if not self.database.exists():
+            self.notices, self.ready, self._seen, self._index_seen = [W.NO_REPORTS], False, seen, index_seen
             return
-        version = self._conn().execute("PRAGMA user_version").fetchone()[0]
-        if version != SCHEMA_VERSION:
-            self.ready = False
-            self.notices.append(W.OLD_STORE.format(path=self.database))
-            return
-        self.gazetteer = Gazetteer(Tables(self._conn()).bodies())
-        self.passage_count = self._conn().execute("SELECT COUNT(*) FROM passages").fetchone()[0]
-        self._doc_freqs: dict[str, int] = {}  # BM25 document frequencies, read once per term (index/lexical.py)
+        conn = open_readonly(self.database)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                self.notices, self.ready = [W.OLD_STORE.format(path=self.database)], False
+                self._seen, self._index_seen = seen, index_seen
+                return
+            gazetteer = Gazetteer(Tables(conn).bodies())
+            passage_count = conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+            identity = store_id(conn)
+        finally:
+            conn.close()
+        dense, embedder = None, self.embedder
         if self._want_dense:
-            embedder, self.embedder, self.dense = self.embedder, None, None
-            self._load_dense(embedder)
+            dense, embedder = self._load_dense(self.embedder, identity, notices)
+        self.gazetteer, self.passage_count, self._doc_freqs = gazetteer, passage_count, {}
+        self.dense, self.embedder, self.notices, self.ready = dense, embedder, notices, True
+        self._seen, self._index_seen = seen, index_seen  # last: another thread's reload waits for this one
 
     def _current(self) -> None:
         """Reload when the store file changed (a commit writes it; a rebuild replaces it) or a new dense index was
@@ -76,7 +82,9 @@ class Answerer:
             if _fingerprint(self.database) != self._seen or read_meta(self.config.paths.index) != self._index_seen:
                 self._open()
 
-    def _load_dense(self, embedder: Embedder | None) -> None:
+    def _load_dense(self, embedder: Embedder | None, identity: int | None,
+                    notices: list[str]) -> tuple[DenseIndex | None, Embedder | None]:
+        """The dense index and its embedder, or (None, embedder) with a notice saying why answers are lexical."""
         settings = self.config.index
         meta = read_meta(self.config.paths.index)
         if meta is None:
@@ -84,18 +92,21 @@ class Answerer:
 
             folder = Path(settings.model)
             first = "python -m index model，再运行 " if is_e5_folder(folder) and not folder_ready(folder) else ""
-            self.notices.append(f"向量索引还没有建立（运行 {first}python -m index build），只用关键词索引（BM25）回答。")
-            return
+            notices.append(f"向量索引还没有建立（运行 {first}python -m index build），只用关键词索引（BM25）回答。")
+            return None, embedder
+        if meta.get("store_id") is not None and identity is not None and meta["store_id"] != identity:
+            notices.append(W.DENSE_OTHER_STORE)  # a rebuild swaps the index in before the store: not paired
+            return None, embedder
         if embedder is None:
             embedder, reason = load_embedder(settings.model, settings.query_instruction, settings.batch_size)
             if embedder is None:
-                self.notices.append(reason or W.DENSE_OFF)
-                return
+                notices.append(reason or W.DENSE_OFF)
+                return None, None
         try:
-            self.dense = DenseIndex.load(self.config.paths.index, embedder.name, embedder.dim)
-            self.embedder = embedder
+            return DenseIndex.load(self.config.paths.index, embedder.name, embedder.dim), embedder
         except IndexMismatchError as e:
-            self.notices.append(str(e))
+            notices.append(str(e))
+            return None, embedder
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)

@@ -97,6 +97,7 @@ class W:
     NUMBER_NOT_STATED = ("{scope}的报告没有写到“{topic}”的数字：年度报告的表格只统计政府信息公开工作"
                          "（主动公开、收到和处理申请、行政复议和诉讼），正文里也没有找到这个数。")
     DENSE_OFF = "向量检索未启用，只用关键词检索。"
+    DENSE_OTHER_STORE = "向量索引是另一个数据库的（正在重建？），暂时只用关键词索引（BM25）回答。"
     ENGLISH = ("请用中文提问（报告是中文的）。Please ask in Chinese: the reports are in Chinese. 例如 e.g. "
                "“桥头胡街道2020年收到多少申请”（How many requests did 桥头胡街道 receive in 2020?）")
     SEVERAL_SUM = "以上合计 {value} {unit}。"

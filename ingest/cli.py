@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import os
 import re
@@ -10,10 +11,12 @@ from pathlib import Path
 
 from .config import load_config
 from .errors import NianbaoError
-from .pipeline import FileOutcome, Ledger, collect_files, ingest_file, printable_name
+from .ledger import Ledger
+from .pipeline import FileOutcome, collect_files, ingest_file, printable_name
+from .readers import MAX_BYTES
 from .safeout import guard_stdout
 from .sandbox import SandboxedParser
-from .store import SCHEMA_VERSION, Store, StoreVersionError, stored_version
+from .store import SCHEMA_VERSION, Store, StoreVersionError, parser_version, stored_version
 
 __all__ = ["main"]
 
@@ -161,6 +164,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     ledger = Ledger(config.paths.reports)
     if [p.resolve() for p in paths] == [config.paths.reports.resolve()]:  # the folder, as a rebuild reads it,
         files += _stored_elsewhere(ledger, config.paths.database, files)  # with what came from outside it
+    ledger.present(_digest(p) for p in files)
     failed = [FileOutcome(p, "failed", error=f"{p}：找不到这个文件或文件夹。") for p in missing]
     for outcome in failed:
         print(summary_line(outcome))
@@ -190,30 +194,32 @@ def run_ingest(args: argparse.Namespace) -> int:
                 _print(bar.write, outcome)
             pending.clear()
 
-        with store.batch(on_commit=said) as done:
-            later: list[Path] = []  # excerpts that name no body: tried again once the other files are in
-            for path in bar:
-                outcome = ingest(path)
-                if outcome.unidentified:
-                    later.append(path)
-                else:
+        try:
+            with store.batch(on_commit=said) as done:
+                later: list[Path] = []  # excerpts that name no body: tried again once the other files are in
+                for path in bar:
+                    outcome = ingest(path)
+                    if outcome.unidentified:
+                        later.append(path)
+                    else:
+                        counts[outcome.status] += 1
+                        pending.append(outcome)
+                    done()
+                for path in later:
+                    outcome = ingest(path)
                     counts[outcome.status] += 1
                     pending.append(outcome)
-                done()
-            for path in later:
-                outcome = ingest(path)
-                counts[outcome.status] += 1
-                pending.append(outcome)
-                done()
-            for _ in range(2):  # files a re-read reading moved away from are to be read again: settled here
-                again = [p for p in _in_reading_order(files, store) if _stored_by_other_code(p, store)]
-                for path in again:
-                    ingest(path)
                     done()
+                for _ in range(2):  # files a re-read reading moved away from are to be read again: settled here
+                    again = [p for p in _in_reading_order(files, store) if _stored_by_other_code(p, store)]
+                    for path in again:
+                        ingest(path)
+                        done()
+        finally:  # also on Ctrl-C or an error: what was committed is recorded
+            if warning := ledger.save():
+                print(f"! {warning}")
         totals = store.counts()
     parser.close()
-    if warning := ledger.save():
-        print(f"! {warning}")
     reparsed = f"，重新解析 {counts['reparsed']}（程序更新后按新的解析重读）" if counts["reparsed"] else ""
     superseded = f"，旧版本 {counts['superseded']}（已被更新的文件取代）" if counts["superseded"] else ""
     print(f"完成：新增 {counts['added']}，替换 {counts['replaced']}{reparsed}，未变 {counts['unchanged']}{superseded}，"
@@ -233,8 +239,10 @@ def _stored_elsewhere(ledger: Ledger, database: Path, files: list[Path]) -> list
     rebuild): read again where they are. Those no longer there are named."""
     held: set[str] = set()
     if database.exists() and stored_version(database) == SCHEMA_VERSION:
-        with Store(database, readonly=True) as store:
-            held = {sha for (sha,) in store.conn.execute("SELECT sha256 FROM reports")}
+        with Store(database, readonly=True) as store:  # served, and read by this code (else read again)
+            held = {sha for (sha,) in store.conn.execute(
+                "SELECT r.sha256 FROM reports r JOIN files f ON f.sha256 = r.sha256 WHERE f.parser IS ?",
+                (parser_version(),))}
     elsewhere, gone = ledger.files_elsewhere(held)
     for path in gone:
         print(f"! {path}：曾从报告文件夹以外入库，现已不在原处，读不到它")
@@ -242,12 +250,20 @@ def _stored_elsewhere(ledger: Ledger, database: Path, files: list[Path]) -> list
 
 
 def _digest(path: Path) -> str | None:
+    """The file's SHA-256, read once per run (the cache is keyed by size and time too); None for what
+    ingest_file refuses without reading: a FIFO would block forever, a huge file would be read whole."""
     try:
-        if not path.is_file():  # a FIFO would block the read forever: ingest_file says what it is
+        info = path.stat()
+        if not path.is_file() or info.st_size > MAX_BYTES:
             return None
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return _digest_of(str(path), info.st_size, info.st_mtime_ns)
     except OSError:
         return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _digest_of(path: str, size: int, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _in_reading_order(files: list[Path], store: Store) -> list[Path]:

@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import stat
-import tempfile
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,7 +15,7 @@ from .readers import MAX_BYTES, SUPPORTED_SUFFIXES
 from .report import parse_bytes
 from .store import Store
 
-__all__ = ["FileOutcome", "collect_files", "ingest_file", "Ledger", "printable_name", "UNPRINTABLE"]
+__all__ = ["FileOutcome", "collect_files", "ingest_file", "printable_name", "UNPRINTABLE"]
 
 # control characters and the bidirectional controls that reorder what follows them on a terminal or in a chat
 UNPRINTABLE = re.compile("[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -53,7 +50,7 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger | None = None,
+def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: "Ledger | None" = None,
                 parse: Callable[[bytes, str], Report] = parse_bytes) -> FileOutcome:
     """Read, parse and store one file. Errors are returned as a one-line message, never raised.
 
@@ -105,82 +102,3 @@ def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger
     return FileOutcome(path, result.status, report, replaced_source=result.replaced_source,
                        replaced_sha256=result.replaced_sha256, sha256=sha256)
 
-
-def _within(path: Path, folder: Path) -> str | None:
-    """``path`` relative to ``folder`` when it lies in it (a symlink in the folder counts as in it), else None."""
-    for p, f in ((path.absolute(), folder.absolute()), (path.resolve(), folder.resolve())):
-        try:
-            return p.relative_to(f).as_posix()
-        except ValueError:
-            continue
-    return None
-
-
-class Ledger:
-    """The reports folder's record (``.nianbao-ledger.json``, hidden in the folder, so it moves with it) of what a
-    rebuild from the folder must know to serve what was served: the files another file replaced (not read back),
-    and the files stored from outside the folder (read too). A rebuild — ``/reindex``, a fresh deploy, a new
-    schema — then serves the version that was served, not whichever file sorts last."""
-
-    NAME = ".nianbao-ledger.json"
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.path = folder / self.NAME
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        self.entries: dict[str, dict] = dict(data.get("replaced", {}))  # sha256 -> {name, by, at}
-        self.elsewhere: dict[str, str] = dict(data.get("elsewhere", {}))  # sha256 -> absolute path
-        self._saved = self._state()
-
-    def _state(self) -> dict:
-        return {"replaced": dict(self.entries), "elsewhere": dict(self.elsewhere)}
-
-    def replaced_by(self, path: Path, sha256: str) -> str | None:
-        """The file that replaced this one, when it is still there (else this one is read)."""
-        entry = self.entries.get(sha256)
-        by = entry.get("by") if entry else None
-        return by if by and (self.folder / by).exists() else None
-
-    def files_elsewhere(self, held: set[str] | None = None) -> tuple[list[Path], list[str]]:
-        """The files stored from outside the folder (but those whose digest is in ``held``) that are still where
-        they were, and those that are not."""
-        wanted = {sha: Path(p) for sha, p in self.elsewhere.items() if not held or sha not in held}
-        return ([p for p in wanted.values() if p.is_file()],
-                sorted(str(p) for p in wanted.values() if not p.is_file()))
-
-    def note(self, outcome: FileOutcome, kept: Path | None = None) -> None:
-        """A file stored (``kept``: where it lies now): the one it replaced is now an older version; itself is no
-        longer one; a file from outside the folder is remembered where it is."""
-        if outcome.status not in ("added", "replaced", "reparsed") or not outcome.sha256:
-            return
-        where = kept or outcome.path
-        self.entries.pop(outcome.sha256, None)
-        inside = _within(where, self.folder)
-        if inside is not None:
-            by = inside
-            self.elsewhere.pop(outcome.sha256, None)
-        else:
-            by = str(where.resolve())
-            self.elsewhere[outcome.sha256] = by
-        if outcome.status == "replaced" and outcome.replaced_sha256:
-            self.elsewhere.pop(outcome.replaced_sha256, None)
-            self.entries[outcome.replaced_sha256] = {"name": outcome.replaced_source, "by": by,
-                                                     "at": round(time.time())}
-
-    def save(self) -> str | None:
-        """Write the ledger if it changed (atomically); a one-line warning when the folder cannot be written."""
-        if self._state() == self._saved:
-            return None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".nianbao-ledger-", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(self._state(), f, ensure_ascii=False, indent=1, sort_keys=True)
-            os.replace(tmp, self.path)
-        except OSError as e:
-            return f"无法写入报告文件夹的记录（{self.path}：{e.strerror or e}）；重建时可能读回旧版本。"
-        self._saved = self._state()
-        return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ from .errors import NianbaoError
 from .model import Cell, Finding, Report
 from .tokenize import tokenize
 
-__all__ = ["open_readonly", "Store", "WriteResult", "StoreVersionError", "StoreBusyError", "content_hash", "stored_version", "SCHEMA_VERSION"]
+__all__ = ["open_readonly", "store_id", "Store", "WriteResult", "StoreVersionError", "StoreBusyError", "content_hash", "stored_version", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 7
 
@@ -87,6 +88,15 @@ def open_readonly(path: Path, check_same_thread: bool = True) -> sqlite3.Connect
     finally:
         recovery.close()
     return connect()
+
+
+def store_id(conn: sqlite3.Connection) -> int | None:
+    """The identity of the store behind ``conn`` (see Store._create), None for one made before it had one."""
+    try:
+        row = conn.execute("SELECT value FROM counters WHERE name = 'store_id'").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    return row[0] if row else None
 
 
 def stored_version(path: Path) -> int | None:
@@ -185,6 +195,11 @@ class Store:
                            pk="sha256", if_not_exists=True)
         # passage ids are never reused (they are FAISS ids): the next id survives deletions
         db["counters"].create({"name": str, "value": int}, pk="name", if_not_exists=True)
+        # the store's identity: a dense index built from it carries it, so an index and a store that do not belong
+        # together (a rebuild swaps them in one after the other) are never paired
+        if self.conn.execute("SELECT 1 FROM counters WHERE name = 'store_id'").fetchone() is None:
+            self.conn.execute("INSERT INTO counters (name, value) VALUES ('store_id', ?)",
+                              (int.from_bytes(os.urandom(6), "big"),))
         db["findings"].create({
             "id": str, "report_id": str, "rule": str, "message": str, "cells": str,
         }, pk="id", foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)

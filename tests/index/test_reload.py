@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 
+import pytest
+
 from index.service import Answerer
 from ingest.cli import main as ingest_main
 from ingest.config import load_config
@@ -36,4 +38,55 @@ def test_reports_added_after_start_are_answered(tmp_path):
     assert ingest_main(["--config", str(other), "--quiet", "--no-index"]) == 0
     os.replace(tmp_path / "new.sqlite", config.paths.database)
     assert serving.answer("东柳街道2020年收到多少申请").kind == "numeric"
+    serving.close()
+
+
+@pytest.mark.model
+def test_an_index_of_another_store_is_never_paired_with_this_one(dense_store, tmp_path):
+    import json
+    import shutil
+
+    from index.dense import current_dir
+
+    copy = tmp_path / "dense"
+    shutil.copytree(dense_store.folder, copy, symlinks=True)
+    config = load_config(copy / "config.toml")  # its store and index are the copy's; the model is the same
+    assert Answerer(config).mode == "hybrid"
+    meta_path = current_dir(config.paths.index) / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["store_id"] += 1  # as when a rebuild has swapped its new index in before its new store
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    service = Answerer(config)
+    assert service.mode == "bm25" and any("另一个数据库" in n for n in service.notices)
+    assert service.answer("东柳街道有哪些改进措施").kind == "narrative"
+
+
+def test_a_reload_puts_the_new_state_in_place_whole(tmp_path):
+    import threading
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    shutil.copy(SAMPLES[2], reports)
+    config_path = tmp_path / "config.toml"
+    config_path.write_text(f'[paths]\nreports = "{reports.as_posix()}"\ndatabase = "db.sqlite"\nindex = "idx"\n',
+                           encoding="utf-8")
+    assert ingest_main(["--config", str(config_path), "--quiet", "--no-index"]) == 0
+    serving = Answerer(load_config(config_path), dense=False)
+    answers, stop = [], threading.Event()
+
+    def ask():
+        while not stop.is_set():
+            answers.append(serving.answer("桥头胡2020年收到多少申请").value)
+
+    threads = [threading.Thread(target=ask) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for sample in SAMPLES[:2] + SAMPLES[3:]:  # other processes add reports while three threads answer
+        shutil.copy(sample, reports)
+        assert ingest_main(["--config", str(config_path), "--quiet", "--no-index"]) == 0
+    stop.set()
+    for t in threads:
+        t.join()
+    assert answers and set(answers) == {18}
+    assert serving.answer("左家庄街道2019年收到多少申请").kind == "numeric"
     serving.close()

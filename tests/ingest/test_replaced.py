@@ -12,7 +12,7 @@ from bot.admin import add_report, rebuild_all
 from index.service import Answerer
 from ingest.cli import main as ingest_main
 from ingest.config import load_config
-from ingest.pipeline import Ledger
+from ingest.ledger import Ledger
 from tests.conftest import ROOT
 
 QIAOTOUHU = ROOT / "data" / "reports" / "002_c98c7a4ac036b6ca.txt"
@@ -160,3 +160,60 @@ def test_a_correction_ingested_from_outside_the_folder_survives_a_fresh_deploy(f
     assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 0
     assert "桥头胡2020更正.txt：曾从报告文件夹以外入库，现已不在原处" in capsys.readouterr().out
     assert _value(folder) == 18
+
+
+def _with_correction_in_folder(folder) -> Path:
+    config = load_config(folder)
+    corrected = config.paths.reports / "zz_qiaotouhu_corrected.txt"
+    corrected.write_bytes(_corrected())
+    assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 0
+    assert _value(folder) == 25
+    return corrected
+
+
+def test_a_renamed_correction_is_still_the_one_served_after_a_fresh_deploy(folder):
+    corrected = _with_correction_in_folder(folder)
+    corrected.rename(corrected.with_name("renamed.txt"))  # the record follows the file's digest, not its name
+    load_config(folder).paths.database.unlink()
+    assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 0
+    assert _value(folder) == 25
+
+
+def test_a_correction_broken_or_gone_lets_the_older_file_be_read_again(folder):
+    corrected = _with_correction_in_folder(folder)
+    corrected.write_bytes(b"\x00\x01 not a report any more")
+    load_config(folder).paths.database.unlink()
+    assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 1  # the broken file: one ✗ line
+    assert _value(folder) == 18  # not nothing: the older version is what the folder holds
+
+
+def test_two_writers_of_the_record_keep_each_others_entries(folder, tmp_path):
+    from ingest.pipeline import FileOutcome
+
+    reports = load_config(folder).paths.reports
+    first, second = Ledger(reports), Ledger(reports)  # a CLI run and a bot upload, both open at once
+    first.note(FileOutcome(reports / "a2.txt", "replaced", replaced_source="a1.txt", replaced_sha256="a1",
+                           sha256="a2"))
+    second.note(FileOutcome(reports / "b2.txt", "replaced", replaced_source="b1.txt", replaced_sha256="b1",
+                            sha256="b2"))
+    assert first.save() is None and second.save() is None
+    assert set(Ledger(reports).entries) == {"a1", "b1"}
+
+
+def test_the_record_is_written_when_a_run_is_interrupted(folder, monkeypatch):
+    import ingest.cli as cli
+
+    config = load_config(folder)
+    (config.paths.reports / "zz_qiaotouhu_corrected.txt").write_bytes(_corrected())
+    (config.paths.reports / "zzz_dongliu.txt").write_bytes((ROOT / "data" / "reports" / "001_785ebbaa410aaa3a.txt")
+                                                           .read_bytes())
+    real = cli.ingest_file
+
+    def interrupted(path, *args, **kwargs):
+        if path.name == "zzz_dongliu.txt":
+            raise KeyboardInterrupt
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(cli, "ingest_file", interrupted)
+    assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 130
+    assert [e["by"] for e in Ledger(config.paths.reports).entries.values()] == ["zz_qiaotouhu_corrected.txt"]
