@@ -94,8 +94,12 @@ class Ledger:
                                                              "by_sha256": outcome.sha256, "at": round(time.time())}))
 
     def _do(self, op: tuple) -> None:
-        self._ops.append(op)
+        """Apply ``op`` and keep it for ``save``, when it changes anything (a run that replaces nothing and reads
+        nothing from outside the folder writes no record)."""
+        before = (dict(self.entries), dict(self.elsewhere))
         self._apply(op, self.entries, self.elsewhere)
+        if (self.entries, self.elsewhere) != before:
+            self._ops.append(op)
 
     @staticmethod
     def _apply(op: tuple, entries: dict, elsewhere: dict) -> None:

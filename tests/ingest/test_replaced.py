@@ -217,3 +217,13 @@ def test_the_record_is_written_when_a_run_is_interrupted(folder, monkeypatch):
     monkeypatch.setattr(cli, "ingest_file", interrupted)
     assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 130
     assert [e["by"] for e in Ledger(config.paths.reports).entries.values()] == ["zz_qiaotouhu_corrected.txt"]
+
+
+def test_a_run_that_replaces_nothing_writes_no_record(tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / QIAOTOUHU.name).write_bytes(QIAOTOUHU.read_bytes())
+    config = tmp_path / "config.toml"
+    config.write_text(f'[paths]\nreports = "{reports.as_posix()}"\ndatabase = "db.sqlite"\n', encoding="utf-8")
+    assert ingest_main(["--config", str(config), "--quiet", "--no-index"]) == 0
+    assert sorted(p.name for p in reports.iterdir()) == [QIAOTOUHU.name]
