@@ -164,6 +164,8 @@ def run_ingest(args: argparse.Namespace) -> int:
     ledger = Ledger(config.paths.reports)
     if [p.resolve() for p in paths] == [config.paths.reports.resolve()]:  # the folder, as a rebuild reads it,
         files += _stored_elsewhere(ledger, config.paths.database, files)  # with what came from outside it
+        for line in _served_without_file(config.paths.database, files, ledger):
+            print(line)
     ledger.present(_digest(p) for p in files)
     failed = [FileOutcome(p, "failed", error=f"{p}：找不到这个文件或文件夹。") for p in missing]
     for outcome in failed:
@@ -232,6 +234,19 @@ def run_ingest(args: argparse.Namespace) -> int:
 
         print(update_index(config, args.quiet))
     return 1 if counts["failed"] else 0
+
+
+def _served_without_file(database: Path, files: list[Path], ledger: Ledger) -> list[str]:
+    """A line for each report the store serves whose file is neither in the folder nor where the folder's record
+    says it came from (deleted or moved): it is answered from until a rebuild, which will not have it."""
+    if not database.exists() or stored_version(database) != SCHEMA_VERSION:
+        return []
+    digests = {_digest(p) for p in files} | {sha for sha, path in ledger.elsewhere.items() if Path(path).is_file()}
+    with Store(database, readonly=True) as store:
+        gone = [(body, year, source) for body, year, source, sha in store.conn.execute(
+            "SELECT body, year, source, sha256 FROM reports ORDER BY body, year") if sha not in digests]
+    return [f"! {body} {year}年：文件 {printable_name(source)} 已不在报告文件夹里；库中的报告仍在回答，重建后不再有"
+            for body, year, source in gone]
 
 
 def _stored_elsewhere(ledger: Ledger, database: Path, files: list[Path]) -> list[Path]:

@@ -149,8 +149,10 @@ def test_a_correction_ingested_from_outside_the_folder_survives_a_fresh_deploy(f
     corrected.write_bytes(_corrected())
     assert ingest_main(["--config", str(folder), "--quiet", "--no-index", str(corrected)]) == 0
     assert _value(folder) == 25
+    capsys.readouterr()
     assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 0  # the folder again
     assert _value(folder) == 25
+    assert "已不在报告文件夹里" not in capsys.readouterr().out  # served from where the record says it came from
     config.paths.database.unlink()  # a fresh deploy: the folder and its record are all there is
     assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 0
     assert _value(folder) == 25
@@ -227,3 +229,12 @@ def test_a_run_that_replaces_nothing_writes_no_record(tmp_path):
     config.write_text(f'[paths]\nreports = "{reports.as_posix()}"\ndatabase = "db.sqlite"\n', encoding="utf-8")
     assert ingest_main(["--config", str(config), "--quiet", "--no-index"]) == 0
     assert sorted(p.name for p in reports.iterdir()) == [QIAOTOUHU.name]
+
+
+def test_a_report_whose_file_left_the_folder_is_named(folder, capsys):
+    config = load_config(folder)
+    (config.paths.reports / "002_qiaotouhu_2020.txt").unlink()
+    capsys.readouterr()
+    assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) in (0, 1)
+    out = capsys.readouterr().out
+    assert "桥头胡街道 2020年：文件 002_qiaotouhu_2020.txt 已不在报告文件夹里" in out
