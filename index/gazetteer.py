@@ -246,7 +246,8 @@ class Gazetteer:
             if places and (not core or core in _GENERIC_CORE):
                 self.place_forms.setdefault(body, set()).update(*(_prefixes(places[k:]) for k in range(len(places))))
         self._held_places = {stem for stems in self.places.values() for stem in stems}
-        self._wildcards: dict[str, set[str]] | None = None
+        self._halves: dict[tuple[int, int, str], list[str]] | None = None  # see match_fuzzy
+        self._near: dict[str, dict[int, set[tuple[str, str]]]] = {}
 
     def named(self, name: str) -> list[str]:
         """The held bodies ``name`` stands for, as a user types it to a command (/check 桥头胡, 莆田): the body
@@ -340,22 +341,27 @@ class Gazetteer:
         A short name written with another sound is not taken (西柳街道 is not 东柳街道): the caller offers it as a
         suggestion, never answers it.
         """
-        if self._wildcards is None:
-            self._wildcards = defaultdict(set)
-            for alias, bodies in self.alias_to_bodies.items():
+        if self._halves is None:
+            # An alias one character away from a window keeps one of its halves whole: index each alias under
+            # both halves (two keys an alias, built in milliseconds), and compare the few that share one.
+            self._halves = defaultdict(list)
+            for alias in self.alias_to_bodies:
                 if len(alias) >= 3:
-                    for i in range(len(alias)):
-                        self._wildcards[alias[:i] + "*" + alias[i + 1:]].update((body, alias[i]) for body in bodies)
+                    half = len(alias) // 2
+                    self._halves[(len(alias), 0, alias[:half])].append(alias)
+                    self._halves[(len(alias), 1, alias[half:])].append(alias)
         found = []
         for length in range(min(self.max_len, len(text)), 2, -1):
+            half = length // 2
             for start in range(len(text) - length + 1):
                 if within and not (start < within[1] and start + length > within[0]):
                     continue  # only a window over the words left unexplained
                 window = text[start:start + length]
+                at = self._one_away(window, half)
                 for i in range(length):
                     if not "\u4e00" <= window[i] <= "\u9fff":
                         continue  # a digit or a mark is no slip of a name's character (平潭公安|2022年)
-                    candidates = self._wildcards.get(window[:i] + "*" + window[i + 1:])
+                    candidates = at.get(i)
                     if not candidates or len({body for body, _ in candidates}) != 1:
                         continue
                     body, char = next(iter(candidates))
@@ -368,6 +374,25 @@ class Gazetteer:
                         return found
         return found
 
+
+    def _one_away(self, window: str, half: int) -> dict[int, set[tuple[str, str]]]:
+        """For each position of ``window``, the (body, character) of the aliases that differ from it there only
+        (an alias equal to the window counts at every position)."""
+        cached = self._near.get(window)
+        if cached is not None:
+            return cached
+        at: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        for alias in set(self._halves.get((len(window), 0, window[:half]), ())) | \
+                set(self._halves.get((len(window), 1, window[half:]), ())):
+            differ = [i for i, (a, b) in enumerate(zip(alias, window)) if a != b]
+            if len(differ) > 1:
+                continue
+            for i in differ or range(len(window)):
+                at[i].update((body, alias[i]) for body in self.alias_to_bodies[alias])
+        if len(self._near) > 100_000:  # windows recur (the names people type): keep the recent ones
+            self._near.clear()
+        self._near[window] = at
+        return at
 
     def abbreviated(self, name: str) -> str | None:
         """The one held body ``name`` abbreviates, its place written as the body's: characters left out of the
