@@ -6,7 +6,6 @@ fresh database beside the old one and swaps it in with ``os.replace``. A failure
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -20,8 +19,7 @@ from index.build import build_dense_index
 from index.service import Answerer
 from ingest.config import Config
 from ingest.ledger import Ledger
-from ingest.readers import MAX_BYTES
-from ingest.pipeline import UNPRINTABLE, FileOutcome, collect_files, ingest_file
+from ingest.pipeline import UNPRINTABLE, FileOutcome, collect_files, file_digest, ingest_file
 from ingest.sandbox import SandboxedParser
 from ingest.store import Store
 
@@ -100,8 +98,7 @@ def rebuild_all(config: Config, service: Answerer | None,
     tmp = Path(tmp_name)
     outcomes = []
     ledger = Ledger(config.paths.reports)  # files another replaced are not read back
-    ledger.present(hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.is_file()
-                   and p.stat().st_size <= MAX_BYTES)
+    ledger.present(file_digest(p) for p in files)
     try:
         with Store(tmp) as store, SandboxedParser() as parser:
             with store.batch() as done:

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import functools
-import hashlib
 import os
 import re
 import sys
@@ -12,8 +10,7 @@ from pathlib import Path
 from .config import load_config
 from .errors import NianbaoError
 from .ledger import Ledger
-from .pipeline import FileOutcome, collect_files, ingest_file, printable_name
-from .readers import MAX_BYTES
+from .pipeline import FileOutcome, collect_files, file_digest, ingest_file, printable_name
 from .safeout import guard_stdout
 from .sandbox import SandboxedParser
 from .store import SCHEMA_VERSION, Store, StoreVersionError, parser_version, stored_version
@@ -163,10 +160,11 @@ def run_ingest(args: argparse.Namespace) -> int:
     files = collect_files(p for p in paths if p.exists())
     ledger = Ledger(config.paths.reports)
     if [p.resolve() for p in paths] == [config.paths.reports.resolve()]:  # the folder, as a rebuild reads it,
-        files += _stored_elsewhere(ledger, config.paths.database, files)  # with what came from outside it
-        for line in _served_without_file(config.paths.database, files, ledger):
+        served = _served(config.paths.database)
+        files += _stored_elsewhere(served, ledger, files)  # with what came from outside it
+        for line in _served_without_file(served, files, ledger):
             print(line)
-    ledger.present(_digest(p) for p in files)
+    ledger.present(file_digest(p) for p in files)
     failed = [FileOutcome(p, "failed", error=f"{p}：找不到这个文件或文件夹。") for p in missing]
     for outcome in failed:
         print(summary_line(outcome))
@@ -236,60 +234,43 @@ def run_ingest(args: argparse.Namespace) -> int:
     return 1 if counts["failed"] else 0
 
 
-def _served_without_file(database: Path, files: list[Path], ledger: Ledger) -> list[str]:
-    """A line for each report the store serves whose file is neither in the folder nor where the folder's record
-    says it came from (deleted or moved): it is answered from until a rebuild, which will not have it."""
+def _served(database: Path) -> list[tuple[str, int, str, str, bool]]:
+    """(body, year, source, digest, read by this code) of every report the store serves; none without a store of
+    this schema."""
     if not database.exists() or stored_version(database) != SCHEMA_VERSION:
         return []
-    digests = {_digest(p) for p in files} | {sha for sha, path in ledger.elsewhere.items() if Path(path).is_file()}
     with Store(database, readonly=True) as store:
-        gone = [(body, year, source) for body, year, source, sha in store.conn.execute(
-            "SELECT body, year, source, sha256 FROM reports ORDER BY body, year") if sha not in digests]
+        return [(body, year, source, sha, parser == parser_version()) for body, year, source, sha, parser in
+                store.conn.execute("SELECT r.body, r.year, r.source, r.sha256, f.parser FROM reports r "
+                                   "LEFT JOIN files f ON f.sha256 = r.sha256 ORDER BY r.body, r.year")]
+
+
+def _served_without_file(served, files: list[Path], ledger: Ledger) -> list[str]:
+    """A line for each report the store serves whose file is neither in the folder nor where the folder's record
+    says it came from (deleted or moved): it is answered from until a rebuild, which will not have it."""
+    digests = {file_digest(p) for p in files} | {sha for sha, path in ledger.elsewhere.items() if Path(path).is_file()}
     return [f"! {body} {year}年：文件 {printable_name(source)} 已不在报告文件夹里；库中的报告仍在回答，重建后不再有"
-            for body, year, source in gone]
+            for body, year, source, sha, _ in served if sha not in digests]
 
 
-def _stored_elsewhere(ledger: Ledger, database: Path, files: list[Path]) -> list[Path]:
-    """The files once stored from outside the reports folder that the store does not hold now (a fresh deploy, a
-    rebuild): read again where they are. Those no longer there are named."""
-    held: set[str] = set()
-    if database.exists() and stored_version(database) == SCHEMA_VERSION:
-        with Store(database, readonly=True) as store:  # served, and read by this code (else read again)
-            held = {sha for (sha,) in store.conn.execute(
-                "SELECT r.sha256 FROM reports r JOIN files f ON f.sha256 = r.sha256 WHERE f.parser IS ?",
-                (parser_version(),))}
-    elsewhere, gone = ledger.files_elsewhere(held)
+def _stored_elsewhere(served, ledger: Ledger, files: list[Path]) -> list[Path]:
+    """The files once stored from outside the reports folder that the store does not hold now, as this code reads
+    them (a fresh deploy, a rebuild, an upgrade): read again where they are. Those no longer there are named."""
+    elsewhere, gone = ledger.files_elsewhere({sha for _, _, _, sha, current in served if current})
     for path in gone:
         print(f"! {path}：曾从报告文件夹以外入库，现已不在原处，读不到它")
     return [p for p in elsewhere if p not in files]
 
 
-def _digest(path: Path) -> str | None:
-    """The file's SHA-256, read once per run (the cache is keyed by size and time too); None for what
-    ingest_file refuses without reading: a FIFO would block forever, a huge file would be read whole."""
-    try:
-        info = path.stat()
-        if not path.is_file() or info.st_size > MAX_BYTES:
-            return None
-        return _digest_of(str(path), info.st_size, info.st_mtime_ns)
-    except OSError:
-        return None
-
-
-@functools.lru_cache(maxsize=65536)
-def _digest_of(path: str, size: int, mtime_ns: int) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def _in_reading_order(files: list[Path], store: Store) -> list[Path]:
     """Files stored before (by other parsing code) first, in the order they first came, then the new ones as
     given: a body and year ends with the newest file for it, whatever code read the older ones."""
-    came = {path: store.first_stored(digest) if (digest := _digest(path)) else None for path in files}
+    came = {path: store.first_stored(digest) if (digest := file_digest(path)) else None for path in files}
     return sorted(files, key=lambda p: (came[p] is None, came[p] or 0.0))
 
 
 def _stored_by_other_code(path: Path, store: Store) -> bool:
-    digest = _digest(path)
+    digest = file_digest(path)
     return digest is not None and store.first_stored(digest) is not None and not store.has_file(digest)
 
 

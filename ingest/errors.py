@@ -31,3 +31,16 @@ class UnidentifiedReport(NotAReportError):
 
 class IndexMismatchError(NianbaoError):
     """The saved vector index was built with another model or dimension."""
+
+
+def reader_failure(name: str, error: BaseException) -> str:
+    """The one line for a file a reader could not read: pathological nesting, or a reader's own error on a broken
+    file (lxml, python-docx, pdfminer). Said the same in process and from the parsing child."""
+    if isinstance(error, RecursionError):
+        return f"{name}：文件结构嵌套过深，无法解析。"
+    reason = str(error).splitlines()[0][:120] if str(error) else error.__class__.__name__
+    return f"{name}：文件已损坏或格式不对，无法读取（{reason}）。"
+
+
+def over_memory(name: str, memory_mb: int) -> str:
+    return f"{name}：解析时所需内存超过 {memory_mb} MB 上限，已放弃（文件可能是压缩炸弹）。"

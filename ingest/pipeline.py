@@ -1,21 +1,25 @@
 """Files in, stored reports out: the one place the write path touches the file system."""
 from __future__ import annotations
 
+import functools
 import hashlib
-import os
 import re
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import NianbaoError, ReadError, UnidentifiedReport
+from .errors import NianbaoError, UnidentifiedReport, reader_failure
 from .model import Report
 from .readers import MAX_BYTES, SUPPORTED_SUFFIXES
 from .report import parse_bytes
 from .store import Store
 
-__all__ = ["FileOutcome", "collect_files", "ingest_file", "printable_name", "UNPRINTABLE"]
+if TYPE_CHECKING:
+    from .ledger import Ledger
+
+__all__ = ["FileOutcome", "collect_files", "file_digest", "ingest_file", "printable_name", "UNPRINTABLE"]
 
 # control characters and the bidirectional controls that reorder what follows them on a terminal or in a chat
 UNPRINTABLE = re.compile("[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -38,6 +42,23 @@ class FileOutcome:
     unidentified: bool = False  # an excerpt naming no body or year: worth a second try once the others are in
 
 
+def file_digest(path: Path) -> str | None:
+    """The file's SHA-256, read once per run (cached by path, size and time); None for what ``ingest_file``
+    refuses without reading: a FIFO would block forever, a file over the size limit would be read whole."""
+    try:
+        info = path.stat()
+        if not path.is_file() or info.st_size > MAX_BYTES:
+            return None
+        return _digest_of(str(path), info.st_size, info.st_mtime_ns)
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _digest_of(path: str, size: int, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def collect_files(paths: Iterable[Path]) -> list[Path]:
     """Files as given, and the report files inside folders (recursively, hidden files skipped), in name order."""
     found: list[Path] = []
@@ -50,7 +71,7 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: "Ledger | None" = None,
+def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger | None = None,
                 parse: Callable[[bytes, str], Report] = parse_bytes) -> FileOutcome:
     """Read, parse and store one file. Errors are returned as a one-line message, never raised.
 
@@ -90,11 +111,8 @@ def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: "Ledge
             report = replace(e.partial, body=found[0], body_full=found[0], year=found[1], part="excerpt")
     except NianbaoError as e:
         return FileOutcome(path, "failed", error=str(e), sha256=sha256)
-    except RecursionError:  # pathological nesting in an HTML page
-        return FileOutcome(path, "failed", error=str(ReadError(f"{path.name}：文件结构嵌套过深，无法解析。")))
-    except Exception as e:  # a reader's own error on a broken file (lxml, python-docx, pdfminer): this file only
-        reason = str(e).splitlines()[0][:120] if str(e) else e.__class__.__name__
-        return FileOutcome(path, "failed", error=f"{path.name}：文件已损坏或格式不对，无法读取（{reason}）。", sha256=sha256)
+    except Exception as e:  # a reader's own error on a broken file: this file only
+        return FileOutcome(path, "failed", error=reader_failure(path.name, e), sha256=sha256)
     try:
         result = store.write(report, sha256, restore=explicit)
     except NianbaoError as e:  # the store's own errors (a database another process holds) are not the file's

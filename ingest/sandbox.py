@@ -13,7 +13,7 @@ import threading
 import traceback
 from multiprocessing.connection import Connection
 
-from .errors import NianbaoError, ReadError, UnidentifiedReport
+from .errors import NianbaoError, ReadError, UnidentifiedReport, over_memory, reader_failure
 from .model import Report
 
 __all__ = ["SandboxedParser", "MEMORY_MB", "SECONDS"]
@@ -45,13 +45,10 @@ def _serve(conn: Connection, memory_mb: int) -> None:
         except NianbaoError as e:
             conn.send(("error", str(e)))
         except MemoryError:  # the parent starts a fresh child for the next file
-            conn.send(("fatal", f"{name}：解析时所需内存超过 {memory_mb} MB 上限，已放弃（文件可能是压缩炸弹）。"))
+            conn.send(("fatal", over_memory(name, memory_mb)))
             return
-        except RecursionError:
-            conn.send(("error", f"{name}：文件结构嵌套过深，无法解析。"))
-        except Exception as e:  # a reader's own error on a broken file (lxml, python-docx, pdfminer)
-            reason = str(e).splitlines()[0][:120] if str(e) else e.__class__.__name__
-            conn.send(("error", f"{name}：文件已损坏或格式不对，无法读取（{reason}）。"))
+        except Exception as e:  # a reader's own error on a broken file
+            conn.send(("error", reader_failure(name, e)))
         except BaseException:
             traceback.print_exc()
             return
@@ -100,7 +97,7 @@ class SandboxedParser:
             reply = conn.recv()
         except (EOFError, BrokenPipeError, ConnectionResetError):  # the child died: out of memory, or killed
             self._stop()
-            raise ReadError(f"{name}：解析时所需内存超过 {self.memory_mb} MB 上限，已放弃（文件可能是压缩炸弹）。") from None
+            raise ReadError(over_memory(name, self.memory_mb)) from None
         if reply[0] == "ok":
             return reply[1]
         if reply[0] == "unidentified":

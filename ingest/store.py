@@ -140,8 +140,7 @@ class Store:
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
             if version != SCHEMA_VERSION:
                 self.conn.close()
-                raise StoreVersionError(f"数据库 {self.path} 是另一版本的格式（{version}，本程序是 {SCHEMA_VERSION}）；"
-                                        "运行 python -m ingest 重建。")
+                raise self._other_version(version)
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # autocommit mode: transactions are explicit (a savepoint per report, see write and batch)
@@ -170,9 +169,7 @@ class Store:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version not in (0, SCHEMA_VERSION):
             self.conn.close()
-            raise StoreVersionError(
-                f"数据库 {self.path} 是另一版本的格式（{version}，本程序是 {SCHEMA_VERSION}）；运行 python -m ingest "
-                f"会把它另存为备份，并从报告文件重建。")
+            raise self._other_version(version)
         db = self.db
         db["reports"].create({
             "id": str, "sha256": str, "body": str, "body_full": str, "year": int, "title": str, "format": str,
@@ -233,14 +230,24 @@ class Store:
         row = self.conn.execute("SELECT ingested_at FROM files WHERE sha256 = ?", (sha256,)).fetchone()
         return row[0] if row else None
 
-    def write(self, report: Report, sha256: str, restore: bool = False) -> WriteResult:
+    def _other_version(self, version: int) -> StoreVersionError:
+        return StoreVersionError(f"数据库 {self.path} 是另一版本的格式（{version}，本程序是 {SCHEMA_VERSION}）；运行 "
+                                 "python -m ingest 会把它另存为备份，并从报告文件重建。")
+
+    @contextmanager
+    def _one_writer(self) -> Iterator[None]:
+        """A lock another process holds past ``LOCK_TIMEOUT`` is one line (StoreBusyError), not a traceback."""
         try:
-            return self._write(report, sha256, restore)
+            yield
         except sqlite3.OperationalError as e:
             if "locked" not in str(e) and "busy" not in str(e):
                 raise
             raise StoreBusyError(f"数据库 {self.path} 正被另一个入库进程写入（等了 {self.LOCK_TIMEOUT:.0f} 秒）；"
                                  "请等它完成后再试。") from None
+
+    def write(self, report: Report, sha256: str, restore: bool = False) -> WriteResult:
+        with self._one_writer():
+            return self._write(report, sha256, restore)
 
     def _write(self, report: Report, sha256: str, restore: bool = False) -> WriteResult:
         """Store one parsed report in a single transaction (see the module docstring). A body written with or
@@ -360,13 +367,8 @@ class Store:
         through its savepoint; the yielded function marks a report done and commits every ``every`` reports.
         On leaving (also on an error or Ctrl-C between reports) what is complete is committed. ``on_commit`` runs
         after each commit: what is said to be stored is said once it is."""
-        try:
+        with self._one_writer():
             self.conn.execute("BEGIN IMMEDIATE")  # the write lock now, not at the first write, so a wait is here
-        except sqlite3.OperationalError as e:
-            if "locked" not in str(e) and "busy" not in str(e):
-                raise
-            raise StoreBusyError(f"数据库 {self.path} 正被另一个入库进程写入（等了 {self.LOCK_TIMEOUT:.0f} 秒）；"
-                                 "请等它完成后再运行。") from None
         done = 0
         began = time.monotonic()
 
