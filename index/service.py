@@ -15,7 +15,7 @@ from ingest.errors import IndexMismatchError
 from ingest.store import SCHEMA_VERSION, open_readonly, store_id
 
 from .aggregate import MAX_CITED, aggregate_answer
-from .dense import DenseIndex, Embedder, load_embedder, read_meta
+from .dense import DenseIndex, Embedder, current_dir, load_embedder, read_meta
 from .gazetteer import Gazetteer
 from .model import Answer, Citation, Hit, Query, ReportRef
 from .narrative import Retriever, asks_count, mentions_asked, number_sentence, quote_answer
@@ -49,7 +49,7 @@ class Answerer:
         """Read what the store holds (bodies, passage count) and load the dense index: at start, and again when
         another process (``python -m ingest``, a rebuild) has changed the store since. The new state is built
         aside and put in place at the end: a question answered meanwhile uses the old one whole."""
-        seen, index_seen = _fingerprint(self.database), read_meta(self.config.paths.index)
+        seen, index_seen = _fingerprint(self.database), self._index_fingerprint()
         notices: list[str] = []
         if not self.database.exists():
             self.notices, self.ready, self._seen, self._index_seen = [W.NO_REPORTS], False, seen, index_seen
@@ -76,11 +76,16 @@ class Answerer:
     def _current(self) -> None:
         """Reload when the store file changed (a commit writes it; a rebuild replaces it) or a new dense index was
         swapped in: a long-running bot answers from what ``python -m ingest`` added since it started."""
-        if _fingerprint(self.database) == self._seen and read_meta(self.config.paths.index) == self._index_seen:
+        if _fingerprint(self.database) == self._seen and self._index_fingerprint() == self._index_seen:
             return
         with self._reload:
-            if _fingerprint(self.database) != self._seen or read_meta(self.config.paths.index) != self._index_seen:
+            if _fingerprint(self.database) != self._seen or self._index_fingerprint() != self._index_seen:
                 self._open()
+
+    def _index_fingerprint(self) -> tuple[int, int, int] | None:
+        """The current dense index's meta file, as a stat sees it: a swap points ``current`` at another one. One
+        stat a question, not a read."""
+        return _fingerprint(current_dir(self.config.paths.index) / "meta.json")
 
     def _load_dense(self, embedder: Embedder | None, identity: int | None,
                     notices: list[str]) -> tuple[DenseIndex | None, Embedder | None]:
