@@ -87,7 +87,8 @@ def rebuild_all(config: Config, service: Answerer | None,
                 on_progress: Callable[[int, int], None] = lambda done, total: None) -> RebuildResult:
     """Re-ingest every file of the reports folder into a new database, then swap it and the index in."""
     files = collect_files([config.paths.reports]) if config.paths.reports.exists() else []
-    files += [p for p in Ledger(config.paths.reports).files_elsewhere()[0] if p not in files]  # stored from outside
+    ledger = Ledger(config.paths.reports)  # files another replaced are not read back; those from outside are
+    files += [p for p in ledger.files_elsewhere()[0] if p not in files]
     if not files:
         return RebuildResult([], {}, None)
     database = config.paths.database
@@ -97,7 +98,6 @@ def rebuild_all(config: Config, service: Answerer | None,
     os.unlink(tmp_name)
     tmp = Path(tmp_name)
     outcomes = []
-    ledger = Ledger(config.paths.reports)  # files another replaced are not read back
     ledger.present(file_digest(p) for p in files)
     try:
         with Store(tmp) as store, SandboxedParser() as parser:
