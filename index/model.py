@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["Citation", "Answer", "Hit", "Query", "Measure", "ReportRef"]
+__all__ = ["Citation", "Answer", "Chart", "Hit", "Query", "Measure", "ReportRef"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,17 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """What an aggregate answer can be drawn as: a trend is a line over years, a ranking or comparison bars."""
+
+    kind: str  # line | bar
+    title: str  # names the measure and the scope: 东柳街道历年本年新收政府信息公开申请数量
+    unit: str | None  # 件, 万元, … (None: mixed or unstated)
+    points: tuple[tuple[str, float], ...]  # (label, value) in the order drawn: years ascending, ranks descending
+    sources: tuple[str, ...] = ()  # the reports read, for the footnote: 《title》（file）
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     kind: str  # numeric | aggregate | narrative | none
@@ -50,12 +61,17 @@ class Answer:
     warnings: tuple[str, ...] = ()
     # a name not held: the nearest held bodies, and the question asked again about each (Telegram offers buttons)
     suggestions: tuple[tuple[str, str], ...] = ()  # (body, question)
+    chart: Chart | None = None  # a trend, ranking or comparison that can be drawn
+    carried: str = ""  # a follow-up question: what it took from the question before (按上一问：本年新收申请)
 
     def to_json(self) -> dict:
         data = asdict(self)
         data["citations"] = [asdict(c) for c in self.citations]
         data["warnings"] = list(self.warnings)
         data["suggestions"] = [{"body": body, "question": question} for body, question in self.suggestions]
+        if self.chart is not None:
+            data["chart"] = {**asdict(self.chart), "points": [list(p) for p in self.chart.points],
+                             "sources": list(self.chart.sources)}
         if isinstance(self.value, float) and self.value.is_integer():
             data["value"] = int(self.value)
         return data
