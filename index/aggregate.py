@@ -5,7 +5,7 @@ import re
 
 from ingest.checks import fmt_number
 
-from .model import Answer, Citation, Query, ReportRef
+from .model import Answer, Chart, Citation, Query, ReportRef
 from .numeric import Reading, Tables, column_keys, is_money, read_measures, shown
 from .phrasing import subject
 from .wording import W
@@ -73,6 +73,18 @@ def _contradicted(tables: Tables, readings: list[Reading], rules: tuple[str, ...
     return found
 
 
+def _chart(kind: str, title: str, rows: list[Reading], label, unit: str | None, money: bool) -> Chart | None:
+    """The readings drawn in the order given (two at least: one number is no chart), money in 万元 when the units
+    differ."""
+    rows = rows[:MAX_LISTED]
+    if len(rows) < 2:
+        return None
+    mixed = money and len({r.unit for r in rows}) > 1
+    points = tuple((label(r), round(_comparable(r, money), 6) if mixed else r.value) for r in rows)
+    sources = tuple(dict.fromkeys(f"《{r.report.display_title}》（{r.report.source}）" for r in rows))
+    return Chart(kind, title, "万元" if mixed else unit, points, sources)
+
+
 def operation_is_not_sum(query: Query) -> bool:
     return query.operation != "sum"
 
@@ -130,6 +142,7 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
 
     operation = query.operation
     org = None
+    chart = None
     unknown = [r for r in skipped if r.status == "unknown" or r.status == "missing"  # a cell that cannot be read,
                and r.report.table_state(measure.table) in ("missing", "incomplete")]  # or a table cut off or an image
     if unknown and operation in ("sum", "max", "min", "rank", "rank_min", "nth", "nth_min"):
@@ -175,10 +188,18 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
                                        value=shown(top.value, top.unit, money), unit_scope=query.scope or "机关",
                                        parts=listed(ordered))
         value, org, unit = top.value, top.report.body, top.unit
+        drawn = good if operation in ("rank", "rank_min") else ordered
+        years_of_one = len({r.report.body for r in drawn}) == 1
+        chart = _chart("bar", (f"{org}历年{label}" if years_of_one else
+                        f"{year}年{scope}{label}" + ("排名" if operation.startswith("rank") else "")), drawn,
+                       (lambda r: f"{r.report.year}年") if years_of_one else (lambda r: r.report.body), unit, money)
     elif operation == "compare":
         text = W.AGG_COMPARE.format(label=label, parts="；".join(f"{r.report.body}{r.report.year}年 "
                                                               f"{shown(r.value, r.unit, money)}" for r in good))
         value, org = good[0].value, good[0].report.body
+        one_year = len({g.report.year for g in good}) == 1
+        chart = _chart("bar", (f"{good[0].report.year}年" if one_year else "") + f"{label}对比", good,
+                       lambda r: r.report.body if one_year else f"{r.report.body}{r.report.year}年", unit, money)
         if query.difference and len(good) == 2 and good[0].unit == good[1].unit:  # A比B多多少: A − B
             value = good[0].value - good[1].value
             text += _difference(good[0], good[1], value, money)
@@ -190,6 +211,8 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
         text = W.AGG_TREND.format(body=ordered[0].report.body, label=label,
                                   parts="，".join(f"{r.report.year}年 {shown(r.value, r.unit, money)}" for r in ordered))
         value, org, year = ordered[-1].value, ordered[-1].report.body, ordered[-1].report.year
+        chart = _chart("line", f"{org}{ordered[0].report.year}—{year}年{label}", ordered,
+                       lambda r: f"{r.report.year}年", unit, money)
         if query.difference and len(ordered) >= 2 and ordered[-1].unit == ordered[-2].unit:  # 比去年多多少
             value = ordered[-1].value - ordered[-2].value
             text += _difference(ordered[-1], ordered[-2], value, money)
@@ -199,6 +222,8 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
     elif operation == "list":  # no body named and no total asked: each body's number, no headline
         text = W.AGG_LIST.format(year=year, scope=scope, label=label, parts=listed(good))
         value = None
+        chart = _chart("bar", f"{year}年{scope}{label}", sorted(good, key=lambda r: _comparable(r, money), reverse=True),
+                       lambda r: r.report.body, unit, money)
     else:
         if money and len({r.unit for r in good}) > 1:  # 万元 and 元: summed in 万元, each as the report states it
             value, unit = sum(_comparable(r, money) for r in good), "万元"
@@ -222,4 +247,4 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
                                                  value=shown(round(value, 6), unit, money))
             value = None
     return Answer(question, "aggregate", text, value, unit, org, year if isinstance(year, int) else None,
-                  tuple(_citation(r) for r in good[:MAX_CITED]), tuple(warnings))
+                  tuple(_citation(r) for r in good[:MAX_CITED]), tuple(warnings), chart=chart)

@@ -171,3 +171,27 @@ def test_a_share_quotes_only_a_sentence_that_states_that_share(wild_config):
         service.close()
     assert disclosed.value == 37.5 and "同意公开3件，占比37.5%" in disclosed.answer
     assert both.value == 50 and "无法提供4件" not in both.answer  # 4 and 50% there are 无法提供's
+
+
+def test_a_trend_is_drawn_with_the_numbers_read_by_eye(wild_config):
+    """Every body with several years of 本年新收 read by eye: 历年 gets a line chart whose points are those numbers."""
+    from index.service import Answerer
+    from ingest.config import load_config
+
+    received = {}
+    for c in CHECKS:
+        if c["row"] == "一、本年新收政府信息公开申请数量" and (WILD / "reports" / c["file"]).exists():
+            received.setdefault(c["org"], {})[f"{c['year']}年"] = c["answer"]
+    several = {org: years for org, years in received.items() if len(years) > 1}
+    assert len(several) >= 3
+    service = Answerer(load_config(wild_config), dense=False)
+    try:
+        for org, years in several.items():
+            answer = service.answer(f"{org}历年收到多少政府信息公开申请")
+            assert answer.chart is not None and answer.chart.kind == "line", (org, answer.answer)
+            drawn = dict(answer.chart.points)
+            assert [label for label, _ in answer.chart.points] == sorted(drawn)  # years in order
+            assert {label: drawn.get(label) for label in years} == years, (org, answer.chart.points)
+            assert org in answer.chart.title and len(answer.chart.sources) == len(drawn)
+    finally:
+        service.close()
