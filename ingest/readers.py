@@ -5,6 +5,7 @@ read; the report parser never sees file formats.
 """
 from __future__ import annotations
 
+import bisect
 import io
 import re
 import zipfile
@@ -19,6 +20,11 @@ __all__ = ["read_document", "SUPPORTED_SUFFIXES"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 MAX_BYTES = 30 * 1024 * 1024
+# Beyond what any annual report needs, far below what a hostile file asks (issue 11's probes): a report page holds
+# a few thousand tags, a Word table twenty columns, a PDF a few dozen pages.
+MAX_TAGS = 500_000  # "<" in an HTML page
+MAX_SPAN = 100  # grid columns one Word table cell spans
+MAX_PAGES = 500
 
 
 def read_document(data: bytes, source: str) -> Document:
@@ -53,6 +59,8 @@ def read_html(data: bytes, source: str) -> Document:
     """
     from bs4 import BeautifulSoup  # imported here: only HTML needs it
 
+    if (tags := data.count(b"<")) > MAX_TAGS:
+        raise ReadError(f"{source}：网页有约 {tags:,} 个标签，远超一份年度报告（上限 {MAX_TAGS:,}），结构异常，跳过。")
     try:
         soup = BeautifulSoup(data, "lxml")
     except Exception as e:  # lxml raises many types on garbage
@@ -75,8 +83,18 @@ def read_html(data: bytes, source: str) -> Document:
             if line.strip():
                 blocks.append(Paragraph(re.sub(r"[ \t\u3000]+", " ", line).strip()))
 
-    def walk(node) -> None:
-        for child in node.children:
+    def walk(root) -> None:
+        """Depth first over the element's children, a block's text flushed on entering and on leaving it; a stack,
+        not recursion, so that a page nested a million deep is read like any other."""
+        stack = [iter(root.children)]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                if stack and stack[-1] is _FLUSH:
+                    stack.pop()
+                    flush()
+                continue
             name = getattr(child, "name", None)
             if name is None:
                 if type(child).__name__ in ("NavigableString",):
@@ -91,14 +109,16 @@ def read_html(data: bytes, source: str) -> Document:
                 buffer.append("\n")
             elif name in _BLOCK_TAGS or name == "table":
                 flush()
-                walk(child)
-                flush()
+                stack += [_FLUSH, iter(child.children)]
             else:
-                walk(child)
+                stack.append(iter(child.children))
 
     walk(root)
     flush()
     return Document(tuple(blocks), source, title)
+
+
+_FLUSH = iter(())  # on the walk's stack below a block's children: flush the buffer when they are done
 
 
 def _html_title(soup) -> str | None:
@@ -115,14 +135,62 @@ def _html_title(soup) -> str | None:
 
 
 def _content_root(soup):
-    """The smallest element that holds the report: its first section and its last tables or sections."""
+    """The smallest element that holds the report: its first section and a later table or section, as separate
+    pieces of text (an introduction that lists the sections in one sentence is not the report).
+
+    One pass in document order gives each element the span of its text in the page's text (each string stripped,
+    as ``get_text("", strip=True)``); an element holds a marker when one of the marker's places falls in its span.
+    Linear in the page: asking each element for its own text was quadratic (a page nested a million deep)."""
+    from bs4 import CData, NavigableString, Tag
+
+    starts: list[int] = []  # where each piece of text begins
+    pieces: list[str] = []
+    spans: list[tuple[int, int, int, Tag]] = []  # start, end, place in document order, element
+    offset = 0
+    stack: list[tuple[Tag, int, int, object]] = [(soup, 0, 0, iter(soup.children))]
+    while stack:
+        element, start, order, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            spans.append((start, offset, order, element))
+        elif isinstance(child, Tag):
+            stack.append((child, offset, len(spans) + len(stack), iter(child.children)))
+        elif type(child) in (NavigableString, CData) and (text := child.strip()):
+            starts.append(offset)
+            pieces.append(text)
+            offset += len(text)
+    text = "".join(pieces)
+
+    def places(marker: str) -> tuple[list[int], int]:
+        found, at = [], text.find(marker)
+        while at >= 0:
+            found.append(at)
+            at = text.find(marker, at + 1)
+        return found, len(marker)
+
+    def within(marker: tuple[list[int], int], start: int, end: int) -> tuple[int, int] | None:
+        """The first and the last place of the marker inside [start, end)."""
+        found, length = marker
+        i, j = bisect.bisect_left(found, start), bisect.bisect_right(found, end - length) - 1
+        return (found[i], found[j]) if i <= j else None
+
+    piece = lambda at: bisect.bisect_right(starts, at)  # noqa: E731
+    first = places("总体情况")
+    later = [places(m) for m in ("本年新收", "其他需要报告", "行政复议")]
     best = None
-    for element in soup.find_all(True):
-        text = element.get_text("", strip=True)
-        if "总体情况" in text and ("本年新收" in text or "其他需要报告" in text or "行政复议" in text):
-            if best is None or len(text) <= len(best.get_text("", strip=True)):
-                best = element
-    return best or soup.body or soup
+    for start, end, order, element in spans:
+        if element is soup or not (head := within(first, start, end)):
+            continue
+        if not (rest := [found for marker in later if (found := within(marker, start, end))]):
+            continue
+        places_in = [head, *rest]
+        if piece(min(a for a, _ in places_in)) == piece(max(b for _, b in places_in)):
+            continue  # one sentence names them all
+        key = (end - start, -order)  # the smallest; of equal ones the last in document order (the deepest)
+        if best is None or key <= best[0]:
+            best = (key, element)
+    return best[1] if best else soup.body or soup
 
 
 def _html_table(table) -> Table:
@@ -165,6 +233,7 @@ def read_docx(data: bytes, source: str) -> Document:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
         raise ReadError(f"{source}：不是有效的 .docx 文件（{e.__class__.__name__}）；若是旧版 .doc，请在 Word 里另存为 .docx。") from e
+    _check_spans(document.element.body, source)
     blocks: list[Paragraph | Table] = []
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
@@ -177,6 +246,16 @@ def read_docx(data: bytes, source: str) -> Document:
             blocks.append(Table(tuple(_docx_row(row) for row in DocxTable(child, document).rows)))
     title = (document.core_properties.title or "").strip() or None
     return Document(tuple(blocks), source, title)
+
+
+def _check_spans(body, source: str) -> None:
+    """A cell spanning more grid columns than any report table has (python-docx would lay out every one of them)."""
+    from docx.oxml.ns import qn
+
+    for span in body.iter(qn("w:gridSpan")):
+        value = span.get(qn("w:val"), "1")
+        if value.strip().isdigit() and int(value) > MAX_SPAN:
+            raise ReadError(f"{source}：表格里有一个单元格横跨 {int(value):,} 列（上限 {MAX_SPAN}），结构异常，跳过。")
 
 
 def _docx_row(row) -> tuple[str, ...]:
@@ -207,11 +286,17 @@ def read_pdf(data: bytes, source: str) -> Document:
     blocks: list[Paragraph | Table] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if (pages := len(pdf.pages)) > MAX_PAGES:
+                raise ReadError(f"{source}：PDF 有 {pages:,} 页，远超一份年度报告（上限 {MAX_PAGES} 页），跳过。")
             for page in pdf.pages:
                 blocks.extend(_pdf_page_blocks(page))
+    except ReadError:
+        raise
     except PDFSyntaxError as e:
         raise ReadError(f"{source}：PDF 文件已损坏，无法读取（{e}）。") from e
     except Exception as e:  # pdfminer raises a wide range of errors on damaged files
+        if "allocate" in str(e):  # zlib's own limit on a stream inflating past what memory allows
+            raise ReadError(f"{source}：PDF 里的压缩数据解压后过大，无法读取（文件可能是压缩炸弹）。") from e
         raise ReadError(f"{source}：PDF 文件无法读取（{e.__class__.__name__}: {e}）。") from e
     if not any(isinstance(b, Paragraph) for b in blocks):
         raise ReadError(f"{source}：PDF 里没有文字层（可能是扫描件）；请提供可复制文字的 PDF 或 Word 版本。")

@@ -323,3 +323,19 @@ def test_a_damaged_pdf_cross_reference_table_is_not_fifty_warnings(caplog):
     with pytest.raises(ReadError):
         parse_bytes(damaged, "damaged.pdf")
     assert not [r for r in caplog.records if r.name.startswith("pdfminer") and r.levelno >= logging.WARNING]
+
+
+def test_an_introduction_naming_every_section_is_not_taken_for_the_report():
+    """A page's first paragraph often lists the sections (全文包括总体情况……其他需要报告的事项): the report is the
+    element holding the first section and a later one as separate text, not that one sentence."""
+    from ingest.readers import read_document
+
+    from tests.conftest import ROOT
+
+    text = (ROOT / "data" / "reports" / "002_c98c7a4ac036b6ca.txt").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip()]
+    page = ("<html><body><div class='nav'>首页</div><div class='article'>"
+            + "".join(f"<p>{line}</p>" for line in lines) + "</div></body></html>").encode()
+    document = read_document(page, "page.html")
+    assert len(document.blocks) > 20
+    assert any("一、总体情况" in getattr(block, "text", "") for block in document.blocks)
