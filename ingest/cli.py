@@ -27,6 +27,8 @@ INGEST_EPILOG = """\
   python -m ingest --config other.toml      用另一份配置（也可设置 NIANBAO_CONFIG）
   python -m ingest check                    列出所有一致性检查发现
   python -m ingest check 左家庄街道 2019     只看某个机关、某一年
+  python -m ingest check --summary          一致性概览：问题最多的机关排在前面
+  python -m ingest check 左家庄街道 2019 --sheet   一份报告的体检单
   python -m ingest audit 报告/              逐个文件检查解析质量（不改动数据库）
 
 支持 .txt .md .html .htm .docx .pdf。同一文件再次读入不做任何改变；同一机关同一年度的新文件替换旧报告，
@@ -49,9 +51,16 @@ AUDIT_EPILOG = """\
 
 CHECK_EPILOG = """\
 示例:
-  python -m ingest check
-  python -m ingest check 左家庄街道
-  python -m ingest check 左家庄街道 2019
+  python -m ingest check                          列出全部勾稽关系问题，每条一行
+  python -m ingest check 左家庄街道                只看某个机关（简称也可）
+  python -m ingest check 左家庄街道 2019           只看某个机关、某一年
+  python -m ingest check --summary                一致性概览：问题最多的 20 个机关，各自问题多在哪些行
+  python -m ingest check --summary 2020 --top 5   只看 2020 年的报告，列出前 5 个
+  python -m ingest check 左家庄街道 2019 --sheet   一份报告的体检单：统计表是否齐全、单元格怎样读出、
+                                                  勾稽规则核对和不成立的条数、与上下年度报告的结转是否对得上
+
+概览的排序：先看勾稽关系不成立的条数，再看缺表或表不完整，再看无法确定或报告缺行的单元格。
+这些都是报告原文的情况（或原文的版式读不出），本工具不做更正。
 """
 
 
@@ -59,7 +68,7 @@ def _ingest_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m ingest", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=INGEST_EPILOG,
         usage="python -m ingest [--config FILE] [--quiet] [--no-index] [PATH ...]\n"
-              "       python -m ingest check [机关] [年度]      （勾稽关系问题，见 check --help）\n"
+              "       python -m ingest check [机关] [年度] [--summary | --sheet]  （勾稽关系问题，见 check --help）\n"
               "       python -m ingest audit [PATH ...] [--json] （解析质量，不改动数据库，见 audit --help）",
         description="把政府信息公开工作年度报告解析入库（表二、三、四的每个单元格，各部分正文），并做勾稽关系检查。")
     parser.add_argument("--config", metavar="FILE", help="配置文件（默认 ./config.toml 或 NIANBAO_CONFIG）")
@@ -92,7 +101,17 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="FILE", help="配置文件")
     parser.add_argument("body", nargs="?", help="机关名称（完整名称或简称）")
     parser.add_argument("year", nargs="?", type=_year, help="年度，例如 2019")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--summary", action="store_true", help="一致性概览：按问题多少给机关排序")
+    shown.add_argument("--sheet", action="store_true", help="每份报告一张体检单（要写明机关）")
+    parser.add_argument("--top", type=_positive, default=20, metavar="N", help="概览列出前 N 个机关（默认 20）")
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"“{text}”不是正整数；写成 --top 10 这样")
+    return int(text)
 
 
 def summary_line(outcome: FileOutcome) -> str:
@@ -289,10 +308,15 @@ def run_check(args: argparse.Namespace) -> int:
         from index.commands import check_args, check_scope  # a name is read as a question reads it (简称, a slip)
 
         body, year = check_args([args.body or "", str(args.year or "")])
+        if args.sheet and body is None:
+            print("--sheet 要写明机关，例如：python -m ingest check 左家庄街道 2019 --sheet")
+            return 2
         scope = check_scope(store.reports(), body, year)
         if scope.refusal:
             print(scope.refusal)
             return 1
+        if args.summary or args.sheet:
+            return _health(store, args, scope.bodies, year)
         findings = store.findings(scope.bodies, year)
     if not findings:
         named = "、".join(scope.bodies) if scope.bodies else "库中报告"
@@ -301,6 +325,24 @@ def run_check(args: argparse.Namespace) -> int:
     for report, finding in findings:
         print(f"{finding.message}    〔{report['source']}〕")
     print(f"共 {len(findings)} 条。")
+    return 0
+
+
+def _health(store: Store, args: argparse.Namespace, bodies: list[str] | None, year: int | None) -> int:
+    """``check --summary`` (the overview) or ``check 机关 [年度] --sheet`` (one sheet per report)."""
+    from . import health
+
+    if args.summary:
+        overview = health.summary(store, top=args.top, bodies=bodies, year=year)
+        lines = health.render_summary(overview)
+        if overview.troubled:
+            lines.append("看一份报告的体检单：python -m ingest check 机关 年度 --sheet")
+    else:
+        lines = []
+        for sheet in health.sheets(store, bodies or [], year):
+            lines += ([""] if lines else []) + health.render_sheet(sheet)
+    for line in lines:
+        print(line)
     return 0
 
 
