@@ -22,7 +22,8 @@ from .gazetteer import Gazetteer, common_word
 from .lexicon import CHAR_FILLERS, COUNT_WORDS, Sense, segment, senses
 from .model import Measure, Query
 
-__all__ = ["parse_question", "normalize_question", "truncated", "asks_total", "MAX_QUESTION_CHARS"]
+__all__ = ["parse_question", "normalize_question", "truncated", "asks_total", "follow_up_columns", "with_t2_column",
+           "asks_about_text", "operation_named", "MAX_QUESTION_CHARS"]
 
 MAX_QUESTION_CHARS = 300
 
@@ -758,3 +759,54 @@ def _spans(text: str, words: set[str]) -> list[tuple[int, int]]:
 
 
 _SCOPE_WORDS = re.compile(r"^(?:各|哪个|哪些|哪家|所有|全部|每个|本|我|该|这|那|其他|其它|下属|[一二两三四五六七八九十\d]+个|几个)")
+
+
+# 按法人分, 按申请人类型来统计: the columns a table is split by
+_SPLIT_BY = re.compile(r"按照?([^，。？?]{1,20}?)(?:来|去)?(?:分类|区分|划分|细分|拆分|分开|分|统计|算)(?:一下|的话|看看|看)?")
+
+
+def follow_up_columns(question: str, gazetteer: Gazetteer) -> tuple[str, tuple[tuple[str, ...], ...], str] | None:
+    """The columns a question names with no row to read them in (按法人分呢, 自然人呢, 那企业和律所呢, 王家街道的法人
+    呢, 金额呢): the table, each column word's keys (a table-二 word may name the column of several rows: 金额), and
+    the words as written; None when the question names a row or 申请, a word that is neither a column, a body, a year
+    nor a filler, columns of two tables, or two columns not asked together (自然人法人)."""
+    text = _SPLIT_BY.sub(r"\1", normalize_question(question))
+    matches, others = gazetteer.match_detail(text)
+    if others:
+        return None
+    masked = _mask(text, matches)
+    terms, taken = _covered(masked)
+    columns = [t for t in terms if (t.sense("column") or t.sense("t2column")) and t.sense("filler") is None]
+    if not columns or _runs(masked, taken, []):
+        return None
+    if any(t not in columns and t.sense("filler") is None and t.sense("count") is None for t in terms):
+        return None  # a row, the object 申请, a word of table 二's rows
+    tables = {s.table for t in columns for s in t.senses if s.kind in ("column", "t2column")}
+    if len(tables) != 1 or any(not _connected(masked, a, b) for a, b in zip(columns, columns[1:])):
+        return None
+    keys = tuple(tuple(dict.fromkeys(s.key for s in t.senses if s.kind in ("column", "t2column"))) for t in columns)
+    words = masked[columns[0].start:columns[-1].end].replace("＊", "")
+    return tables.pop(), keys, words
+
+
+def with_t2_column(measure: Measure, keys: tuple[str, ...]) -> Measure | None:
+    """A table-二 measure read in another of its row's columns (政府集中采购: 采购项目数量 → 采购总金额), the first of
+    ``keys`` the row has; None when it has none of them or the measure is not of table 二."""
+    if measure.table != "二" or len(measure.rows) != 1:
+        return None
+    row = measure.rows[0]
+    key = next((k for k in keys if _t2_has(row, k)), None)
+    if key is None:
+        return None
+    return Measure("二", measure.rows, key, f"{measure.label.split('（')[0]}（{_T2_COLUMN_LABELS[key]}）", _t2_unit(key))
+
+
+def asks_about_text(text: str) -> bool:
+    """Whether a question asks about the report's text (哪些, 怎么, 措施, 公众号), not a number of its tables."""
+    return bool(_NARRATIVE.search(text) or _section(text))
+
+
+def operation_named(text: str) -> tuple[str, int | None]:
+    """The operation a question's own words name (最多, 前三, 历年, 一共, 各街道: a sum), and its N, without
+    counting the bodies or years it names."""
+    return _operation(_SHARE.sub("", text), 0, 0)

@@ -16,6 +16,7 @@ from ingest.store import SCHEMA_VERSION, open_readonly, store_id
 
 from .aggregate import MAX_CITED, aggregate_answer
 from .dense import DenseIndex, Embedder, current_dir, load_embedder, read_meta
+from .followup import Context, next_context, read_follow_up
 from .gazetteer import Gazetteer
 from .model import Answer, Citation, Hit, Query, ReportRef
 from .narrative import Retriever, asks_count, mentions_asked, number_sentence, quote_answer
@@ -136,23 +137,38 @@ class Answerer:
 
     # --- answering ------------------------------------------------------------------------------------------
     def answer(self, question: str, mode: str | None = None) -> Answer:
-        """Answer one question; never raises for a bad question (empty, huge, emoji, SQL)."""
+        """Answer one question; never raises for a bad question (empty, huge, emoji, SQL). Each question stands
+        alone: a follow-up (那2020年呢) is told to write the question out whole."""
+        return self._guarded(question, mode, None)[0]
+
+    def answer_in(self, question: str, context: Context | None = None,
+                  mode: str | None = None) -> tuple[Answer, Context]:
+        """Answer one question of a conversation: a follow-up (那2019年呢, 王家街道呢, 和去年比呢, 按法人分呢) takes
+        what it leaves unsaid from ``context`` and says so in ``Answer.carried``. Returns the answer and the context
+        for the next question (keep one per user; ``Context()`` starts afresh, as after /new). With ``context``
+        None a question is read as by :meth:`answer`."""
+        answer, asked = self._guarded(question, mode, context)
+        return answer, next_context(context, asked, answer)
+
+    def _guarded(self, question: str, mode: str | None, context: Context | None) -> tuple[Answer, Query | None]:
         try:
             self._current()
-            return self._answer(question, mode)
+            return self._respond(question, mode, context)
         except sqlite3.OperationalError as e:
             if "readonly" not in str(e):
                 raise
             self.close()  # a writer was killed mid-transaction: a new connection rolls its journal back
             self._current()
-            return self._answer(question, mode)
+            return self._respond(question, mode, context)
 
-    def _answer(self, question: str, mode: str | None = None) -> Answer:
+    def _respond(self, question: str, mode: str | None, context: Context | None = None) -> tuple[Answer, Query | None]:
+        """The answer, and the question as it was read (merged with the one before, for a follow-up), or None when
+        it was not read at all."""
         question = question if isinstance(question, str) else ""
         if not question.strip():
-            return Answer(question, "none", W.EMPTY)
+            return Answer(question, "none", W.EMPTY), None
         if not self.ready:
-            return Answer(question, "none", self.notices[0] if self.notices else W.NO_REPORTS)
+            return Answer(question, "none", self.notices[0] if self.notices else W.NO_REPORTS), None
         tables = Tables(self._conn())
         clauses = _clauses(question)
         if len(clauses) > 1 and all(self._asks_of_its_own(c) for c in clauses[1:]):
@@ -161,12 +177,25 @@ class Answerer:
         warnings = [W.TRUNCATED.format(n=MAX_QUESTION_CHARS, question=query.text)] if truncated(question) else []
         warnings += [W.FUZZY.format(body=body) for body in query.fuzzy]
         if query.english:
-            return Answer(question, "none", W.ENGLISH, warnings=tuple(warnings))
+            return Answer(question, "none", W.ENGLISH, warnings=tuple(warnings)), None
+        if (follow := read_follow_up(question, query, context, self.gazetteer)) is not None:
+            if follow.refusal:
+                return Answer(question, "none", follow.refusal, warnings=tuple(warnings)), None
+            if follow.query is None:  # a text question asked again of other bodies or years: read afresh
+                answer, asked = self._respond(follow.question, mode)
+            else:
+                answer, asked = self._read(follow.question, follow.query, tables, warnings, mode), follow.query
+            return replace(answer, question=question, carried=follow.carried,
+                           warnings=tuple(dict.fromkeys(tuple(warnings) + answer.warnings))), asked
         if query.follow_up:
             body = query.bodies[0] if query.bodies else min(self.gazetteer.bodies, key=len)
             year = query.years[0] if query.years else ""
             example = f"{body}{year}{'年' if year else ''}收到多少申请"
-            return Answer(question, "none", W.FOLLOW_UP.format(example=example), warnings=tuple(warnings))
+            return Answer(question, "none", W.FOLLOW_UP.format(example=example), warnings=tuple(warnings)), None
+        return self._read(question, query, tables, warnings, mode), query
+
+    def _read(self, question: str, query: Query, tables: Tables, warnings: list[str], mode: str | None) -> Answer:
+        """The answer to a question read as ``query``."""
         if not query.in_scope:
             return Answer(question, "none", W.OUT_OF_SCOPE, warnings=tuple(warnings))
         if query.unknown_body and (place := self._place_of(query)):  # 鄞州区东柳街道: a place the name leaves out
@@ -201,21 +230,25 @@ class Answerer:
         return bool(asked.measure or asked.measures or asked.column or asked.section
                     or re.search(r"原因|为什么|哪些|什么", clause))
 
-    def _clauses(self, question: str, clauses: list[str], mode: str | None) -> Answer:
+    def _clauses(self, question: str, clauses: list[str], mode: str | None) -> tuple[Answer, Query | None]:
+        """Each part answered in the context of the first; and the last part as read, when it was answered."""
         first = parse_question(clauses[0], self.gazetteer)
         context = "".join(first.bodies) + "".join(f"{y}年" for y in first.years)
         answers = []
         previous = clauses[0]
+        asked = None
         for clause in clauses:
             if clause.startswith("其中") and clause is not clauses[0]:  # 收到多少，其中法人多少: within the one before
                 clause = re.sub(r"多少|几件|几个|几", "", previous) + clause
-            asked = parse_question(clause, self.gazetteer)
-            if not asked.bodies and not asked.unknown_body and not asked.scope and context:
+            read = parse_question(clause, self.gazetteer)
+            if not read.bodies and not read.unknown_body and not read.scope and context:
                 clause = context + clause
-            answers.append(self.answer(clause, mode))
+            answer, asked = self._respond(clause, mode)
+            answers.append(answer)
             previous = clause
         joined = _joined(question, answers, [])
-        return replace(joined, kind="numeric" if all(a.kind == "numeric" for a in answers) else joined.kind)
+        joined = replace(joined, kind="numeric" if all(a.kind == "numeric" for a in answers) else joined.kind)
+        return joined, asked if answers[-1].kind in ("numeric", "aggregate", "narrative") else None
 
     def _several(self, question: str, query: Query, tables: Tables, warnings: list[str]) -> Answer:
         answers = [self._numeric(question, replace(query, measure=m, measures=(), difference=False), tables, [])

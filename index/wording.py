@@ -29,6 +29,22 @@ class W:
                  "同一条消息里接着问的几个问题（收到多少申请？予以公开几件？）会按第一个问题的机关和年份回答。")
     TRUNCATED = "消息超过 {n} 个字，只读了其中的问题：“{question}”。"
 
+    # follow-up questions in a conversation (index.followup): what a question took from the one before
+    CARRIED = "按上一问：{parts}"
+    CARRIED_YEAR_BEFORE = "{year}年与{before}年相比"
+    CARRIED_HOW = {"max": "最多", "min": "最少", "rank": "排名", "rank_min": "最少的几个", "nth": "第{top}多",
+                   "nth_min": "倒数第{top}", "compare": "对比", "sum": "合计", "trend": "历年", "difference": "相差多少"}
+    CARRIED_BY_YEAR = "哪一年{how}"
+    CARRIED_COLUMN = "{column}提出的{measure}"
+    FOLLOW_UP_FIRST = ("还没有可以接着问的上一个问题（对话刚开始，或已重新开始）。请把问题写完整：机关、年份和要问的内容，"
+                       "例如“{example}”。")
+    FOLLOW_UP_NO_COLUMN = "上一问问的是“{measure}”，它没有“{words}”这一栏，无法接着回答；请把问题写完整，例如“{example}”。"
+    FOLLOW_UP_NOT_NUMBER = ("上一问问的是报告里的文字，不是表格里的数字，“{question}”无法接着它回答；请把问题写完整，"
+                            "例如“{example}”。")
+    FOLLOW_UP_NO_YEAR = "上一问没有落到某一年的报告上，不知道和哪一年相比；请写明年份，例如“{example}”。"
+    FOLLOW_UP_WHICH = ("“{question}”接着上一问，可以是问哪一年最多，也可以是问哪个机关最多；请写完整，"
+                       "例如“{example}”。")
+
     VALUE = "{body}{year}年{subject}{value}{source}。"
     OTHER_FORMAT_COLUMN = "这份报告的表二没有“{asked}”一栏，读的是对应的“{read}”一栏。"
     VALUE_FROM_COLUMNS = ("{body}{year}年{subject}{value}{source}。报告的总计一栏未填写，此数是自然人和五类法人或其他组织"
