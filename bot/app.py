@@ -53,6 +53,8 @@ def build_application(config: Config, token: str, environ=os.environ) -> Applica
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("reports", handlers.reports))
     application.add_handler(CommandHandler("check", handlers.check))
+    application.add_handler(CommandHandler("export", handlers.export))
+    application.add_handler(CommandHandler("new", handlers.new_topic))
     application.add_handler(CommandHandler("reindex", handlers.reindex))
     application.add_handler(CallbackQueryHandler(handlers.source_button, pattern=r"^src:"))
     application.add_handler(CallbackQueryHandler(handlers.example_button, pattern=r"^ask:"))

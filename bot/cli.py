@@ -20,6 +20,7 @@ ASK_EPILOG = """\
   python -m bot ask 桥头胡2020年收到多少申请
   python -m bot ask --json 东柳街道有哪些改进措施
   printf '桥头胡2020年收到多少申请\\n王家街道微信公众号叫什么\\n' | python -m bot ask --json -
+  python -m bot ask --chart 趋势.png 东柳街道历年收到多少申请     趋势画成折线图，排名、对比画成条形图
 """
 EVAL_EPILOG = """\
 示例:
@@ -40,23 +41,41 @@ def ask_main(argv: list[str]) -> int:
                                      description="回答一个关于政府信息公开工作年度报告的问题，并给出出处。", epilog=ASK_EPILOG)
     parser.add_argument("--config", metavar="FILE", help="配置文件（默认 ./config.toml 或 NIANBAO_CONFIG）")
     parser.add_argument("--json", action="store_true", help="输出 JSON 对象，每个问题一行；用 - 读标准输入时每行输入恰好对应一行输出（空行也是）")
+    parser.add_argument("--chart", metavar="FILE.png", type=Path,
+                        help="回答是趋势、排名或对比时，把图表存为这个 PNG（从标准输入读多个问题时依次编号 FILE-1.png…）；"
+                             "JSON 输出的 chart_file 给出文件名")
     parser.add_argument("question", nargs="+", help="问题；用 - 从标准输入逐行读取问题")
     args = parser.parse_args(argv)
     service = _service(args.config)
     try:
         questions = sys.stdin if args.question == ["-"] else [" ".join(args.question)]
+        asked = 0
         for line in questions:
             question = line.rstrip("\n")
             if args.question == ["-"] and not question.strip() and not args.json:
                 continue  # (JSON keeps one line out for each line in, a blank one too: outputs stay aligned)
             answer = service.answer(question)
+            asked += 1
+            chart = _write_chart(answer, args.chart, asked if args.question == ["-"] else None) if args.chart else None
             if args.json:
-                print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+                print(json.dumps({**answer.to_json(), "chart_file": chart}, ensure_ascii=False), flush=True)
             else:
-                print(render_text(answer), flush=True)
+                print(render_text(answer) + (f"\n图表：{chart}" if chart else ""), flush=True)
     finally:
         service.close()
     return 0
+
+
+def _write_chart(answer, path: Path, number: int | None) -> str | None:
+    """The answer's chart written as PNG to ``path`` (numbered FILE-N.png when several questions are read), or
+    None when the answer has no chart."""
+    if answer.chart is None:
+        return None
+    from .chart import render_chart
+
+    target = path.with_name(f"{path.stem}-{number}{path.suffix or '.png'}") if number else path
+    target.write_bytes(render_chart(answer.chart))
+    return str(target)
 
 
 def eval_main(argv: list[str]) -> int:

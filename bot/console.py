@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from index.followup import Context
 from index.service import Answerer
 from ingest.config import Config
 
@@ -17,6 +18,7 @@ __all__ = ["run_console"]
 def run_console(config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
     service = Answerer(config)
     interactive = stdin.isatty()
+    conversation = Context()  # 那2020年呢 goes on from the question before; /new forgets it
     try:
         print(T.CONSOLE_INTRO, file=stdout)
         for example in EXAMPLES:
@@ -40,10 +42,15 @@ def run_console(config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.
                 reply = reports_text(config)
             elif text.startswith("/check"):
                 reply = check_text(config, *check_args(text.split()[1:]))
+            elif text == "/new":
+                conversation, reply = Context(), T.NEW_TOPIC
+            elif text.startswith("/export"):
+                reply = T.EXPORT_CONSOLE
             elif text == "/start":
                 reply = T.START + "\n" + "\n".join(f"  · {q}" for q in EXAMPLES)
             else:
-                reply = render_text(service.answer(text))
+                answer, conversation = service.answer_in(text, conversation)
+                reply = render_text(answer)
             print(reply + "\n", file=stdout, flush=True)
         print(T.CONSOLE_BYE, file=stdout)
     finally:

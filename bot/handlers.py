@@ -16,19 +16,21 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from index.followup import Context
 from index.model import Answer
 from ingest.readers import SUPPORTED_SUFFIXES
 
 from .admin import add_report, rebuild_all
-from .listing import check_args, check_text, reports_text
+from .listing import check_args, check_text, export_files, reports_text
 from .render import citation_line, render_html
 from .texts import EXAMPLES, T
 
-__all__ = ["start", "help_command", "reports", "check", "question", "source_button", "example_button", "non_text",
-           "document", "reindex", "on_error", "split_message", "MAX_MESSAGE"]
+__all__ = ["start", "help_command", "reports", "check", "export", "new_topic", "question", "source_button",
+           "example_button", "non_text", "document", "reindex", "on_error", "split_message", "MAX_MESSAGE"]
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE = 4096
+MAX_CAPTION = 1024  # a photo's caption
 MAX_DOWNLOAD_MB = 20
 _SOURCES_KEPT = 2000
 
@@ -106,6 +108,34 @@ async def check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(update, html.escape(text))
 
 
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/export [机关] [年度]: the cells in scope as a CSV and an XLSX document."""
+    body, year = check_args(list(context.args or []))
+    config = context.application.bot_data["config"]
+    await context.bot.send_chat_action(update.effective_chat.id, ChatAction.UPLOAD_DOCUMENT)
+    made = await asyncio.to_thread(export_files, config, body, year)
+    if isinstance(made, str):
+        await update.effective_message.reply_text(made)
+        return
+    files, summary = made
+    try:
+        for path in files:
+            with open(path, "rb") as handle:
+                await update.effective_message.reply_document(handle, filename=path.name)
+        await update.effective_message.reply_text(summary)
+    finally:
+        for path in files:
+            path.unlink(missing_ok=True)
+        if files:
+            files[0].parent.rmdir()
+
+
+async def new_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/new: the next question starts afresh."""
+    context.user_data.pop("followup", None)
+    await update.effective_message.reply_text(T.NEW_TOPIC)
+
+
 async def _answer_and_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
     user = update.effective_user
     limiter = context.application.bot_data["limiter"]
@@ -115,7 +145,9 @@ async def _answer_and_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, 
             await update.effective_message.reply_text(T.RATE_LIMITED.format(seconds=wait))
         return
     await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
-    answer: Answer = await asyncio.to_thread(_service(context).answer, text)
+    # one conversation per user: a follow-up (那2020年呢) takes what it leaves unsaid from the question before
+    answer, context.user_data["followup"] = await asyncio.to_thread(
+        _service(context).answer_in, text, context.user_data.get("followup") or Context())
     buttons = []
     if answer.citations:
         key = _remember(context, "sources", answer.citations)
@@ -123,7 +155,29 @@ async def _answer_and_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     for body, again in answer.suggestions[:3]:  # 您是不是要问…: one press asks it about the held body
         key = _remember(context, "retries", again)
         buttons.append([InlineKeyboardButton(T.SUGGEST_BUTTON.format(body=body), callback_data=f"re:{key}")])
-    await _reply(update, render_html(answer), InlineKeyboardMarkup(buttons) if buttons else None)
+    markup = InlineKeyboardMarkup(buttons) if buttons else None
+    text = render_html(answer)
+    photo = await asyncio.to_thread(_chart_png, answer) if answer.chart else None
+    if photo is None:
+        await _reply(update, text, markup)
+    elif len(text) <= MAX_CAPTION:  # the answer as the chart's caption
+        await update.effective_message.reply_photo(photo, caption=text, parse_mode=ParseMode.HTML,
+                                                   reply_markup=markup)
+    else:  # too long for a caption: the chart under its title, then the answer
+        await update.effective_message.reply_photo(photo, caption=html.escape(answer.chart.title),
+                                                   parse_mode=ParseMode.HTML)
+        await _reply(update, text, markup)
+
+
+def _chart_png(answer: Answer) -> bytes | None:
+    """The answer's chart as PNG, or None when it cannot be drawn (the answer is sent without it)."""
+    from .chart import render_chart
+
+    try:
+        return render_chart(answer.chart)
+    except Exception:  # a chart is a courtesy: the answer goes out without it
+        log.warning("图表无法生成：%s", answer.chart.title if answer.chart else "", exc_info=True)
+        return None
 
 
 def _remember(context: ContextTypes.DEFAULT_TYPE, kind: str, value) -> str:

@@ -14,7 +14,8 @@ def citation_line(c) -> str:
 
 
 def render_text(answer: Answer) -> str:
-    lines = [answer.answer]
+    lines = [f"（{answer.carried}）"] if answer.carried else []  # a follow-up says what it took first
+    lines += [answer.answer]
     lines += [f"⚠ {w}" for w in answer.warnings]
     if answer.citations:
         lines.append("出处：")
@@ -23,7 +24,8 @@ def render_text(answer: Answer) -> str:
 
 
 def render_html(answer: Answer) -> str:
-    lines = [html.escape(answer.answer)]
+    lines = [f"<i>（{html.escape(answer.carried)}）</i>"] if answer.carried else []
+    lines += [html.escape(answer.answer)]
     lines += [f"⚠ <i>{html.escape(w)}</i>" for w in answer.warnings]
     if answer.citations:
         lines.append("<b>出处</b>")

@@ -29,6 +29,7 @@ __all__ = ["FakeTelegram", "Call", "html_text_length"]
 
 BOT_ID = 424242
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 MAX_DOWNLOAD = 20 * 1024 * 1024
 # Parameters sent as form fields that carry integers; everything else that looks like JSON (reply_markup,
 # commands, ...) is decoded except free text, which stays a string whatever it looks like.
@@ -321,6 +322,8 @@ class FakeTelegram:
             return True
         if method == "sendMessage":
             return self._send_message(params)
+        if method in ("sendPhoto", "sendDocument"):
+            return self._send_file(method, params)
         if method == "editMessageText":
             return self._edit_message(params)
         if method == "getFile":
@@ -360,6 +363,40 @@ class FakeTelegram:
         with self._lock:
             self._sent[(chat_id, message["message_id"])] = message
         return message
+
+    def _send_file(self, method: str, params: dict[str, Any]) -> dict:
+        """A photo or document sent as an upload: its bytes must be there, a caption at most 1024 characters."""
+        field = "photo" if method == "sendPhoto" else "document"
+        data = params.get(field)
+        if not isinstance(data, bytes) or not data:
+            raise BadRequest(f"Bad Request: there is no {field} in the request")
+        caption = params.get("caption")
+        if caption is not None:
+            length = html_text_length(caption) if str(params.get("parse_mode", "")).upper() == "HTML" else len(caption)
+            if length > MAX_CAPTION:
+                raise BadRequest("Bad Request: message caption is too long")
+        chat_id = params.get("chat_id")
+        if not isinstance(chat_id, int):
+            raise BadRequest("Bad Request: chat not found")
+        message = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": self.chat(chat_id),
+                   "from": {"id": BOT_ID, "is_bot": True, "first_name": "年报问答", "username": "nianbao_test_bot"}}
+        if field == "photo":
+            message["photo"] = [{"file_id": f"P{message['message_id']}", "file_unique_id": f"UP{message['message_id']}",
+                                 "width": 1200, "height": 675, "file_size": len(data)}]
+        else:
+            message["document"] = {"file_id": f"D{message['message_id']}", "file_unique_id": f"UD{message['message_id']}",
+                                   "file_name": params.get("document_filename", "file"), "file_size": len(data)}
+        if caption is not None:
+            message["caption"] = caption
+        if isinstance(params.get("reply_markup"), dict):
+            message["reply_markup"] = params["reply_markup"]
+        with self._lock:
+            self._sent[(chat_id, message["message_id"])] = message
+        return message
+
+    def files(self, method: str, chat_id: int | None = None, since: int = 0) -> list[dict]:
+        """Parameters of every accepted sendPhoto or sendDocument (the bytes under photo or document)."""
+        return [c.params for c in self.calls_of(method, chat_id=chat_id, since=since)]
 
     def _edit_message(self, params: dict[str, Any]) -> dict:
         text = self._check_text(params)
@@ -435,6 +472,8 @@ class _Handler(BaseHTTPRequestHandler):
                 name = part.get_param("name", header="content-disposition")
                 payload = part.get_payload(decode=True) or b""
                 raw[name] = payload if part.get_filename() else payload.decode("utf-8")
+                if part.get_filename():
+                    raw[f"{name}_filename"] = part.get_filename()
         elif body:
             raw.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
         return _decode(raw)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -25,8 +26,8 @@ def test_console_answers_questions_and_commands_then_says_goodbye(config):
     assert "桥头胡街道2020年新收政府信息公开申请18件（表三“本年新收”行“总计”列）。" in out
     assert f"出处：\n  · {CITATION}" in out
     assert "已收录 5 份报告" in out and "· 左家庄街道：2019年" in out
-    assert "左家庄街道 2019 表三（自然人列）：（七）总计 3 ≠ 各项办理结果之和 2" in out
-    assert "柴桥街道 2019年：没有发现勾稽关系问题。" in out
+    assert "1. 左家庄街道（2019年）：2 条勾稽关系不成立" in out  # /check: the overview
+    assert "柴桥街道 2019年年度报告" in out and "勾稽关系：核对 10 条，全部成立。" in out  # one report's sheet
     assert all(f"/{name}" in out for name, _ in COMMANDS)
     assert W.EMPTY not in out  # blank lines are skipped, not answered
     assert "王家街道2019年一、本年新收" not in out  # nothing after exit is read
@@ -63,3 +64,29 @@ def test_ask_json_from_stdin_gives_one_line_out_for_each_line_in(workspace):
     answers = [json.loads(line) for line in done.stdout.splitlines()]
     assert [a["value"] for a in answers] == [18, None, 0]  # the blank line is answered, so the third stays third
     assert answers[1]["kind"] == "none"
+
+
+def test_the_console_goes_on_from_the_question_before_until_new(config):
+    """Gold S18/README: 桥头胡街道 2020 received 18; 东柳街道 2020 received 0 (its cell reads 无)."""
+    stdin = io.StringIO("桥头胡街道2020年收到多少申请\n东柳街道呢？\n/new\n东柳街道呢？\n")
+    stdout = io.StringIO()
+    assert run_console(config, stdin=stdin, stdout=stdout) == 0
+    replies = stdout.getvalue().split("\n\n")
+    follow = next(r for r in replies if r.startswith("（按上一问："))
+    assert "2020年" in follow.splitlines()[0] and "东柳街道2020年" in follow and "0件" in follow
+    after_new = [r for r in replies if "东柳街道" in r][-1]
+    assert T.NEW_TOPIC in stdout.getvalue() and not after_new.startswith("（按上一问")
+
+
+def test_ask_writes_the_chart_and_the_json_names_it(config, tmp_path, capsys):
+    from bot.cli import ask_main
+
+    target = tmp_path / "排名.png"
+    assert ask_main(["--config", str(config.source), "--json", "--chart", str(target), "2020年各街道收到申请排名"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["chart_file"] == str(target) and target.read_bytes().startswith(b"\x89PNG")
+    assert answer["chart"]["points"] == [["桥头胡街道", 18], ["东柳街道", 0]]
+
+    assert ask_main(["--config", str(config.source), "--json", "--chart", str(tmp_path / "x.png"),
+                     "桥头胡2020年收到多少申请"]) == 0
+    assert json.loads(capsys.readouterr().out)["chart_file"] is None and not (tmp_path / "x.png").exists()

@@ -47,6 +47,11 @@ async def upload(bot, user_id: int, name: str, data: bytes, *, final: str, mime:
     return await bot.api.wait_message(user_id, contains=final, since=since, timeout=20)
 
 
+def answering(answer):
+    """A stand-in for ``Answerer.answer_in`` that answers with ``answer(question)`` and keeps the conversation."""
+    return lambda question, context=None, mode=None: (answer(question), context)
+
+
 def report_counts(database, body: str) -> tuple[int, int, int]:
     conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
@@ -115,7 +120,8 @@ async def test_a_name_not_held_offers_the_nearest_bodies_as_buttons(bot):
 
 async def test_help_lists_the_commands_that_were_registered_at_start(bot):
     (registered,) = bot.api.calls_of("setMyCommands")
-    assert [c["command"] for c in registered.params["commands"]] == ["start", "help", "reports", "check", "reindex"]
+    assert [c["command"] for c in registered.params["commands"]] == \
+        ["start", "help", "reports", "check", "export", "new", "reindex"]
     assert all(c["description"] for c in registered.params["commands"])
 
     bot.api.send_command(USER, "help")
@@ -133,22 +139,27 @@ async def test_reports_lists_the_five_bodies(bot):
         assert f"{body}：{year}年" in text
 
 
-async def test_check_lists_the_zuojiazhuang_finding_and_none_for_chaiqiao(bot):
+async def test_check_ranks_the_bodies_and_gives_one_reports_health_sheet(bot):
     since = bot.api.mark()
     bot.api.send_command(USER, "check")
     text = (await bot.api.wait_message(USER, since=since))["text"]
-    assert "共 2 条" in text
-    assert "左家庄街道 2019 表三（自然人列）：（七）总计 3 ≠ 各项办理结果之和 2" in text
+    assert "1. 左家庄街道（2019年）：2 条勾稽关系不成立" in text  # the only sample whose rules fail
+    assert "/check 机关 年度" in text
 
     since = bot.api.mark()
     bot.api.send_command(USER, "check", "柴桥街道", "2019")
     text = (await bot.api.wait_message(USER, since=since))["text"]
-    assert text == "柴桥街道 2019年：没有发现勾稽关系问题。"
+    assert text.startswith("柴桥街道 2019年") and "全部成立" in text
 
     since = bot.api.mark()
     bot.api.send_command(USER, "check", "左家庄2019")  # a short name, the year written onto it
     text = (await bot.api.wait_message(USER, since=since))["text"]
-    assert "共 2 条" in text
+    assert "2 条不成立" in text and "（七）总计 3 ≠ 各项办理结果之和 2" in text
+
+    since = bot.api.mark()
+    bot.api.send_command(USER, "check", "左家庄街道")  # a body alone: its findings over the years
+    text = (await bot.api.wait_message(USER, since=since))["text"]
+    assert "共 2 条" in text and "左家庄街道 2019 表三（自然人列）：（七）总计 3 ≠ 各项办理结果之和 2" in text
 
     since = bot.api.mark()
     bot.api.send_command(USER, "check", "西柳街道")
@@ -303,7 +314,7 @@ async def test_a_reply_longer_than_telegram_allows_is_split(bot, monkeypatch):
     citation = Citation("桥头胡街道", 2020, "桥头胡街道2020年度政府信息公开年度报告", QIAOTOUHU_FILE, "表三", "总计 18")
     long = Answer("长", "narrative", "\n".join(f"第{i}行：" + "政府信息公开 & <依申请> " * 12 for i in range(120)),
                   citations=(citation,))
-    monkeypatch.setattr(bot.service, "answer", lambda question, mode=None: long)
+    monkeypatch.setattr(bot.service, "answer_in", answering(lambda question: long))
     since = bot.api.mark()
     bot.api.send_text(USER, "长")
     await bot.api.wait_for(lambda: any(m.get("reply_markup") for m in bot.api.messages(USER, since)),
@@ -318,7 +329,7 @@ async def test_a_reply_longer_than_telegram_allows_is_split(bot, monkeypatch):
 
 async def test_a_long_single_line_reply_with_an_ampersand_is_delivered(bot, monkeypatch):
     long = Answer("长", "narrative", "政&" * 3000)  # rendered: one line of 18000 characters
-    monkeypatch.setattr(bot.service, "answer", lambda question, mode=None: long)
+    monkeypatch.setattr(bot.service, "answer_in", answering(lambda question: long))
     since = bot.api.mark()
     bot.api.send_text(USER, "长")
     expected = render_html(long)
@@ -360,7 +371,7 @@ async def test_a_failing_answer_gets_the_apology_and_the_traceback_is_logged(bot
     def boom(question, mode=None):
         raise RuntimeError("索引坏了 boom")
 
-    monkeypatch.setattr(bot.service, "answer", boom)
+    monkeypatch.setattr(bot.service, "answer_in", answering(boom))
     reply = await bot.ask(USER, QUESTION)
     assert reply["text"] == T.SORRY
     await bot.api.wait_for(lambda: [r for r in caplog.records if r.levelno == logging.ERROR], what="the error log")
@@ -384,7 +395,7 @@ async def exercise(bot, monkeypatch):
     since = bot.api.mark()
     bot.api.press_button(USER, text="查看原文出处")
     await bot.api.wait_message(USER, since=since)
-    monkeypatch.setattr(bot.service, "answer", lambda question, mode=None: 1 / 0)
+    monkeypatch.setattr(bot.service, "answer_in", answering(lambda question: 1 / 0))
     await bot.ask(USER, QUESTION, contains=T.SORRY)
 
 
