@@ -2,8 +2,8 @@
 
 Prints figures only. The corpus comes from ``benchmarks.corpus.generate`` (copies of the samples with new body
 names, years and table-三 numbers). The parse figure is over bytes already in memory; the parse + store figure
-is ``ingest.pipeline.ingest_file`` (read, hash, parse, tokenise, write each report under its own savepoint, as
-``python -m ingest`` does) into a fresh SQLite file.
+is ``ingest.pipeline.read_file`` and ``Batch`` (read, hash, parse, tokenise; then the parsed reports written
+together, each under its own savepoint, as ``python -m ingest`` does) into a fresh SQLite file.
 Memory: the process's peak resident size (``ru_maxrss``) and the tracemalloc peak of a parse + store loop, which
 runs as a separate pass into another fresh database because tracing slows Python down several times.
 """
@@ -42,16 +42,17 @@ def _rate(count: int, seconds: float) -> str:
 
 
 def _store_loop(paths: list[Path], database: Path) -> tuple[float, Counter, dict[str, int]]:
-    from ingest.pipeline import ingest_file
+    from ingest.pipeline import Batch, read_file
     from ingest.store import Store
 
     statuses: Counter = Counter()
     with Store(database) as store:
         started = time.perf_counter()
-        with store.batch() as done:  # as `python -m ingest` does: a savepoint per report, a commit per 50
+        # as `python -m ingest` does: files parsed first, then written together (a savepoint per report, a commit
+        # per 50 or per second)
+        with Batch(store, lambda outcomes: statuses.update(o.status for o in outcomes)) as batch:
             for path in paths:
-                statuses[ingest_file(path, store).status] += 1
-                done()
+                batch.add(read_file(path, store))
         seconds = time.perf_counter() - started
         counts = store.counts()
     return seconds, statuses, counts

@@ -19,7 +19,7 @@ from index.build import build_dense_index
 from index.service import Answerer
 from ingest.config import Config
 from ingest.ledger import Ledger
-from ingest.pipeline import UNPRINTABLE, FileOutcome, collect_files, file_digest, ingest_file
+from ingest.pipeline import UNPRINTABLE, Batch, FileOutcome, collect_files, file_digest, ingest_file, read_file
 from ingest.sandbox import SandboxedParser
 from ingest.store import Store
 
@@ -101,11 +101,14 @@ def rebuild_all(config: Config, service: Answerer | None,
     ledger.present(file_digest(p) for p in files)
     try:
         with Store(tmp) as store, SandboxedParser() as parser:
-            with store.batch() as done:
-                for i, path in enumerate(files, 1):
-                    outcomes.append(outcome := ingest_file(path, store, ledger=ledger, parse=parser.parse))
+            def committed(written: list[FileOutcome]) -> None:
+                for outcome in written:
+                    outcomes.append(outcome)
                     ledger.note(outcome)
-                    done()
+
+            with Batch(store, committed) as batch:  # parsed first, written together
+                for i, path in enumerate(files, 1):
+                    batch.add(read_file(path, store, ledger=ledger, parse=parser.parse))
                     on_progress(i, len(files))
             counts = store.counts()
         if warning := ledger.save():

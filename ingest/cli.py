@@ -10,7 +10,7 @@ from pathlib import Path
 from .config import load_config
 from .errors import NianbaoError
 from .ledger import Ledger
-from .pipeline import FileOutcome, collect_files, file_digest, ingest_file, printable_name
+from .pipeline import Batch, FileOutcome, Parsed, collect_files, file_digest, printable_name, read_file
 from .safeout import guard_stdout
 from .sandbox import SandboxedParser
 from .store import SCHEMA_VERSION, Store, StoreVersionError, parser_version, stored_version
@@ -198,42 +198,39 @@ def run_ingest(args: argparse.Namespace) -> int:
 
     parser = SandboxedParser()  # each file parsed in a child process under limits on memory and time
 
-    def ingest(path: Path) -> FileOutcome:
-        outcome = ingest_file(path, store, explicit=path.resolve() in named, ledger=ledger, parse=parser.parse)
-        ledger.note(outcome)
-        return outcome
+    def read(path: Path) -> Parsed | FileOutcome:
+        return read_file(path, store, explicit=path.resolve() in named, ledger=ledger, parse=parser.parse)
 
     with Store(config.paths.database) as store:
         files = _in_reading_order(files, store)
         bar = tqdm(files, unit="份", desc="入库", disable=args.quiet or not sys.stderr.isatty(), leave=False)
-        pending: list[FileOutcome] = []  # stored but not yet committed: said once they are
+        counting = True  # the settling pass below re-reads files already counted
 
-        def said() -> None:
-            for outcome in pending:
-                _print(bar.write, outcome)
-            pending.clear()
+        def committed(outcomes: list[FileOutcome]) -> None:  # said once stored, never before
+            for outcome in outcomes:
+                ledger.note(outcome)
+                if counting:
+                    counts[outcome.status] += 1
+                    _print(bar.write, outcome)
 
         try:
-            with store.batch(on_commit=said) as done:
-                later: list[Path] = []  # excerpts that name no body: tried again once the other files are in
+            later: list[Path] = []  # excerpts that name no body: tried again once the other files are in
+            with Batch(store, committed) as batch:  # parsed first, then written in one short transaction
                 for path in bar:
-                    outcome = ingest(path)
-                    if outcome.unidentified:
+                    item = read(path)
+                    if isinstance(item, FileOutcome) and item.unidentified:
                         later.append(path)
                     else:
-                        counts[outcome.status] += 1
-                        pending.append(outcome)
-                    done()
+                        batch.add(item)
+            with Batch(store, committed) as batch:
                 for path in later:
-                    outcome = ingest(path)
-                    counts[outcome.status] += 1
-                    pending.append(outcome)
-                    done()
-                for _ in range(2):  # files a re-read reading moved away from are to be read again: settled here
-                    again = [p for p in _in_reading_order(files, store) if _stored_by_other_code(p, store)]
+                    batch.add(read(path))
+            counting = False
+            for _ in range(2):  # files a re-read reading moved away from are to be read again: settled here
+                again = [p for p in _in_reading_order(files, store) if _stored_by_other_code(p, store)]
+                with Batch(store, committed) as batch:
                     for path in again:
-                        ingest(path)
-                        done()
+                        batch.add(read(path))
         finally:  # also on Ctrl-C or an error: what was committed is recorded
             if warning := ledger.save():
                 print(f"! {warning}")

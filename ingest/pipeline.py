@@ -5,6 +5,7 @@ import functools
 import hashlib
 import re
 import stat
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,7 +20,8 @@ from .store import Store
 if TYPE_CHECKING:
     from .ledger import Ledger
 
-__all__ = ["FileOutcome", "collect_files", "file_digest", "ingest_file", "printable_name", "UNPRINTABLE"]
+__all__ = ["Batch", "FileOutcome", "Parsed", "collect_files", "file_digest", "ingest_file", "read_file", "write_parsed",
+           "printable_name", "UNPRINTABLE"]
 
 # control characters and the bidirectional controls that reorder what follows them on a terminal or in a chat
 UNPRINTABLE = re.compile("[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -71,9 +73,28 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
+@dataclass(frozen=True)
+class Parsed:
+    """A file read and parsed, not yet written: what ``write_parsed`` stores."""
+
+    path: Path
+    report: Report
+    sha256: str
+    explicit: bool = False
+
+
 def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger | None = None,
                 parse: Callable[[bytes, str], Report] = parse_bytes) -> FileOutcome:
-    """Read, parse and store one file. Errors are returned as a one-line message, never raised.
+    """Read, parse and store one file (``read_file`` then ``write_parsed``). Errors are returned as a one-line
+    message, never raised."""
+    item = read_file(path, store, explicit, ledger, parse)
+    return item if isinstance(item, FileOutcome) else write_parsed(item, store)
+
+
+def read_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger | None = None,
+              parse: Callable[[bytes, str], Report] = parse_bytes) -> Parsed | FileOutcome:
+    """Read and parse one file, writing nothing: the parsed report, or the outcome of a file that is not to be
+    written (failed, unchanged, superseded), with its error as one line.
 
     ``explicit``: the file was named (given by path, uploaded), not met in a folder: an older version of a report
     is served again. ``ledger``: the reports folder's record of files another file replaced: met in the folder
@@ -113,10 +134,58 @@ def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger
         return FileOutcome(path, "failed", error=str(e), sha256=sha256)
     except Exception as e:  # a reader's own error on a broken file: this file only
         return FileOutcome(path, "failed", error=reader_failure(path.name, e), sha256=sha256)
+    return Parsed(path, report, sha256, explicit)
+
+
+def write_parsed(parsed: Parsed, store: Store) -> FileOutcome:
+    """Store a parsed file (its own transaction, or a savepoint inside ``Store.batch``)."""
+    path, sha256 = parsed.path, parsed.sha256
     try:
-        result = store.write(report, sha256, restore=explicit)
+        result = store.write(parsed.report, sha256, restore=parsed.explicit)
     except NianbaoError as e:  # the store's own errors (a database another process holds) are not the file's
         return FileOutcome(path, "failed", error=str(e), sha256=sha256)
-    return FileOutcome(path, result.status, report, replaced_source=result.replaced_source,
+    return FileOutcome(path, result.status, parsed.report, replaced_source=result.replaced_source,
                        replaced_sha256=result.replaced_sha256, sha256=sha256)
 
+
+class Batch:
+    """Files read and parsed first, then written together in one short transaction: every ``every`` files or
+    once ``seconds`` have passed since the first one waiting, never while a file parses (the write lock is held
+    only while rows are written). ``on_commit`` gets every outcome in the order the items came, once the writes
+    among them are committed; a file that writes nothing waits with the others, so output keeps its order.
+    Leaving the ``with`` block (an error or Ctrl-C between files too) writes what is waiting."""
+
+    def __init__(self, store: Store, on_commit: Callable[[list[FileOutcome]], None], every: int = 50,
+                 seconds: float = 1.0):
+        self.store, self.on_commit, self.every, self.seconds = store, on_commit, every, seconds
+        self._waiting: list[Parsed | FileOutcome] = []
+        self._since = 0.0
+
+    def add(self, item: Parsed | FileOutcome) -> None:
+        if not self._waiting:
+            self._since = time.monotonic()
+        self._waiting.append(item)
+        if len(self._waiting) >= self.every or time.monotonic() - self._since > self.seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        if not waiting:
+            return
+        outcomes: list[FileOutcome] = []
+        try:
+            if any(isinstance(item, Parsed) for item in waiting):
+                with self.store.batch(every=len(waiting) + 1) as done:  # one transaction, committed on leaving
+                    for item in waiting:
+                        outcomes.append(write_parsed(item, self.store) if isinstance(item, Parsed) else item)
+                        done()
+            else:
+                outcomes = list(waiting)
+        finally:  # interrupted while writing: what was committed is said
+            self.on_commit(outcomes)
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.flush()

@@ -93,3 +93,37 @@ def test_a_file_is_said_to_be_stored_only_once_it_is_committed(config_path, monk
     assert ingest_main(["--config", str(config_path), "--quiet", "--no-index"]) == 0
     assert [status for status, _ in seen if status == "added"] == ["added", "added"]
     assert all(held == 1 for status, held in seen if status == "added")
+
+
+def test_no_write_lock_is_held_while_a_file_parses(tmp_path, monkeypatch):
+    """Files are parsed first and written together: while one parses, another writer could take the lock at once
+    (the write transaction lasts only for the rows), and what was parsed is stored."""
+    import ingest.cli as cli
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for path in sorted((ROOT / "data" / "reports").glob("*.txt")):
+        (reports / path.name).write_bytes(path.read_bytes())
+    config = tmp_path / "config.toml"
+    config.write_text(f'[paths]\nreports = "{reports.as_posix()}"\ndatabase = "db.sqlite"\nindex = "idx"\n',
+                      encoding="utf-8")
+    real = cli.read_file
+    free: list[bool] = []
+
+    def reading(path, *args, **kwargs):
+        other = sqlite3.connect(tmp_path / "db.sqlite", timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            free.append(True)
+        except sqlite3.OperationalError:
+            free.append(False)
+        finally:
+            other.close()
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(cli, "read_file", reading)
+    assert ingest_main(["--config", str(config), "--quiet", "--no-index"]) == 0
+    assert free == [True] * 5
+    with Store(tmp_path / "db.sqlite", readonly=True) as store:
+        assert store.counts()["reports"] == 5

@@ -209,14 +209,14 @@ def test_the_record_is_written_when_a_run_is_interrupted(folder, monkeypatch):
     (config.paths.reports / "zz_qiaotouhu_corrected.txt").write_bytes(_corrected())
     (config.paths.reports / "zzz_dongliu.txt").write_bytes((ROOT / "data" / "reports" / "001_785ebbaa410aaa3a.txt")
                                                            .read_bytes())
-    real = cli.ingest_file
+    real = cli.read_file
 
     def interrupted(path, *args, **kwargs):
         if path.name == "zzz_dongliu.txt":
             raise KeyboardInterrupt
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(cli, "ingest_file", interrupted)
+    monkeypatch.setattr(cli, "read_file", interrupted)
     assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 130
     assert [e["by"] for e in Ledger(config.paths.reports).entries.values()] == ["zz_qiaotouhu_corrected.txt"]
 
