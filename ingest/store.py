@@ -375,7 +375,7 @@ class Store:
         def tick() -> None:
             nonlocal done, began
             done += 1
-            # every ``every`` reports, or after a second: a slow file (a big PDF parsing) never holds the lock long
+            # every ``every`` reports, or after a second: readers never wait long for a commit
             if done % every == 0 or time.monotonic() - began > 1.0:
                 self.conn.execute("COMMIT")
                 on_commit()
