@@ -7,7 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-from index.evaluate import judge, load_gold, summarize, verdict
 from index.service import Answerer
 from ingest.config import load_config
 
@@ -29,11 +28,18 @@ EVAL_EPILOG = """\
 """
 
 
-def _service(config_path: str | None) -> Answerer:
-    service = Answerer(load_config(config_path))
-    for notice in service.notices:
-        print(f"提示：{notice}", file=sys.stderr)
+def _service(config_path: str | None, lazy: bool = False) -> Answerer:
+    service = Answerer(load_config(config_path), lazy=lazy)
+    _tell(service, [])
     return service
+
+
+def _tell(service: Answerer, told: list[str]) -> None:
+    """The service's notices not said yet, on stderr (a lazy service finds some at its first text question)."""
+    for notice in service.notices:
+        if notice not in told:
+            print(f"提示：{notice}", file=sys.stderr)
+            told.append(notice)
 
 
 def ask_main(argv: list[str]) -> int:
@@ -46,7 +52,8 @@ def ask_main(argv: list[str]) -> int:
                              "JSON 输出的 chart_file 给出文件名")
     parser.add_argument("question", nargs="+", help="问题；用 - 从标准输入逐行读取问题")
     args = parser.parse_args(argv)
-    service = _service(args.config)
+    service = _service(args.config, lazy=True)  # a number never loads the dense index and its model
+    told = list(service.notices)
     try:
         questions = sys.stdin if args.question == ["-"] else [" ".join(args.question)]
         asked = 0
@@ -55,6 +62,7 @@ def ask_main(argv: list[str]) -> int:
             if args.question == ["-"] and not question.strip() and not args.json:
                 continue  # (JSON keeps one line out for each line in, a blank one too: outputs stay aligned)
             answer = service.answer(question)
+            _tell(service, told)
             asked += 1
             chart = _write_chart(answer, args.chart, asked if args.question == ["-"] else None) if args.chart else None
             if args.json:
@@ -79,6 +87,8 @@ def _write_chart(answer, path: Path, number: int | None) -> str | None:
 
 
 def eval_main(argv: list[str]) -> int:
+    from index.evaluate import judge, load_gold, summarize, verdict
+
     parser = argparse.ArgumentParser(
         prog="python -m bot eval", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EVAL_EPILOG,
         description="用评测文件检查回答：打印每道失败的题，以及各类题答对、答错（给出了错误的数字）、拒答（该给数字而没给）"

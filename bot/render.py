@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 from index.model import Answer
-from ingest.pipeline import printable_name
+from ingest.safeout import printable_name
 
 __all__ = ["render_text", "render_html", "citation_line"]
 

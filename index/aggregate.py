@@ -158,7 +158,17 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
             warnings.append(W.AGG_SKIPPED.format(names="、".join(f"{r.report.body}{r.report.year}年" for r in blank)))
         return Answer(question, "aggregate", text, None, None, None, year if isinstance(year, int) else None,
                       tuple(_citation(r) for r in ordered[:MAX_CITED]), tuple(warnings))
-    if operation in ("max", "min", "rank", "rank_min", "nth", "nth_min"):
+    ranking = ("max", "min", "rank", "rank_min", "nth", "nth_min")
+    if operation in ranking and (contradicted := _contradicted(tables, good, OWN_ROW_RULES)):
+        # a printed number its own row contradicts (总计 0, its columns 6) could rank anywhere: no headline
+        ordered = sorted(good, key=lambda r: _comparable(r, money), reverse=True)
+        text = W.AGG_RANK_CONTRADICTED.format(
+            year=year, scope=scope, label=label, what="哪个最多" if operation == "max" else "哪个最少" if operation == "min"
+            else "的排名", names="、".join(f"{r.report.body}{r.report.year}年" for r, _ in contradicted),
+            parts=listed(ordered))
+        return Answer(question, "aggregate", text, None, None, None, year if isinstance(year, int) else None,
+                      tuple(_citation(r) for r in ordered[:MAX_CITED]), tuple(warnings))
+    if operation in ranking:
         ascending = operation in ("min", "rank_min", "nth_min")
         ordered = sorted(good, key=lambda r: _comparable(r, money), reverse=not ascending)
         if operation.startswith("nth") and not 1 <= (query.top or 0) <= len(ordered):

@@ -14,12 +14,13 @@ import os
 import re
 import socket
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
-import numpy as np
-
 from ingest.errors import IndexMismatchError
+
+if TYPE_CHECKING:
+    import numpy as np  # imported where vectors are made: the read path of a number never needs it
 
 __all__ = ["Embedder", "SentenceTransformerEmbedder", "OnnxEmbedder", "StaticEmbedder", "DenseIndex", "load_embedder", "current_dir",
            "read_meta"]
@@ -64,6 +65,8 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
 
     def _encode(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
         vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
                                     convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vectors, dtype="float32")
@@ -87,9 +90,13 @@ class StaticEmbedder:
         self.query_instruction = query_instruction
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
         return np.asarray(self.model.encode([self.query_instruction + t for t in texts]), dtype="float32")
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
         return np.asarray(self.model.encode(texts, batch_size=1024), dtype="float32")
 
 
@@ -135,6 +142,8 @@ class OnnxEmbedder:
         self.dim = int(self.session.get_outputs()[0].shape[-1])
 
     def _encode(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
         out = np.zeros((len(texts), self.dim), dtype="float32")
         for row, encoding in enumerate(self.tokenizer.encode_batch(texts)):
             ids = np.asarray([encoding.ids], dtype="int64")
@@ -233,6 +242,7 @@ class DenseIndex:
 
     def search(self, query: np.ndarray, limit: int = 20, allowed_ids: list[int] | None = None) -> list[tuple[int, float]]:
         import faiss
+        import numpy as np
 
         if self.index.ntotal == 0:
             return []

@@ -118,7 +118,7 @@ class Query:
     suggestions: tuple[str, ...] = ()  # held bodies one character away from an unknown short name
     topic: str = ""  # what is asked: the question without its body names and years
     difference: bool = False  # 比去年多多少, A比B多几件: the difference of two readings is asked
-    recent: int = 0  # 近两年: the newest N years held
+    recent: int = 0  # 近两年: the N years up to the newest held (service._recent_years)
     # What the reader could not account for: words that change what is asked (重大项目, 转到下一年, 人数), so no
     # table cell answers it. Empty when every word of the question is understood.
     leftover: str = ""

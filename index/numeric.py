@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 
 from ingest.checks import fmt_number, row_display
 from ingest.model import NO_SUCH_ROW, Cell
-from ingest.report import row_passages
 from ingest.template import LEGAL_PERSON_COLUMNS, T3_COLUMNS, T3_FLOW_KEYS, T4_COLUMNS
 
 from .lexicon import words_for
@@ -375,5 +374,7 @@ def _asked_column(measure: Measure) -> str:
 
 
 def _row_text(tables: Tables, report: ReportRef, table: str, row_key: str) -> str:
+    from ingest.report import row_passages  # the parser's modules: loaded only when a row's text is quoted
+
     passages = row_passages(tables.cells(report.id, table, (row_key,)))
     return next((p.text for p in passages), "")

@@ -36,12 +36,16 @@ class Answerer:
     index exists. When it cannot be, ``notices`` says so once and answers use the lexical index alone.
     """
 
-    def __init__(self, config: Config, embedder: Embedder | None = None, dense: bool = True):
+    def __init__(self, config: Config, embedder: Embedder | None = None, dense: bool = True, lazy: bool = False):
+        """``lazy``: the dense index and its model are loaded when the first question needs them (a one-shot
+        ``bot ask`` of a number never loads them); a notice about them then comes with that answer."""
         self.config = config
         self.database: Path = config.paths.database
         self._local = threading.local()
         self._reload = threading.Lock()
         self._want_dense = dense
+        self._lazy = lazy
+        self._pending: tuple[int | None] | None = None  # the store's identity, while the dense index waits to load
         self.embedder: Embedder | None = embedder
         self.dense: DenseIndex | None = None
         self._open()
@@ -67,11 +71,14 @@ class Answerer:
             identity = store_id(conn)
         finally:
             conn.close()
-        dense, embedder = None, self.embedder
-        if self._want_dense:
+        dense, embedder, pending = None, self.embedder, None
+        if self._want_dense and self._lazy:
+            pending = (identity,)
+        elif self._want_dense:
             dense, embedder = self._load_dense(self.embedder, identity, notices)
         self.gazetteer, self.passage_count, self._doc_freqs = gazetteer, passage_count, {}
         self.dense, self.embedder, self.notices, self.ready = dense, embedder, notices, True
+        self._pending = pending
         self._seen, self._index_seen = seen, index_seen  # last: another thread's reload waits for this one
 
     def _current(self) -> None:
@@ -131,9 +138,20 @@ class Answerer:
             conn.close()
             self._local.conn = None
 
+    def _loaded(self) -> DenseIndex | None:
+        """The dense index; a lazy service loads it here, once, at the first text question."""
+        if self._pending is not None:
+            with self._reload:
+                if (pending := self._pending) is not None:
+                    notices = list(self.notices)
+                    self.dense, self.embedder = self._load_dense(self.embedder, pending[0], notices)
+                    self.notices, self._pending = notices, None
+        return self.dense
+
     @property
     def mode(self) -> str:
-        return "hybrid" if self.dense is not None else "bm25"
+        """hybrid or bm25: how a text question is searched."""
+        return "hybrid" if self._loaded() is not None else "bm25"
 
     # --- answering ------------------------------------------------------------------------------------------
     def answer(self, question: str, mode: str | None = None) -> Answer:
@@ -353,10 +371,10 @@ class Answerer:
         if query.bodies and (query.operation in ("trend", "sum") or len(query.years) > 1):
             body = query.bodies[0]
             held = tables.reports_of(body)
-            reports = [r for r in held if not query.years or r.year in query.years][-query.recent or None:]
+            if query.recent and held:  # 近三年: the three years up to the newest held, a year not held said so
+                query = _recent_years(query, max(r.year for r in held))
+            reports = [r for r in held if not query.years or r.year in query.years]
             missing = [y for y in query.years if y not in {r.year for r in held}]
-            if query.recent > len(held):
-                warnings.append(W.FEWER_YEARS.format(scope=body, n=query.recent, held=len(held)))
             if missing:  # 比去年: the year before is not held
                 years = "、".join(f"{r.year}年" for r in held) or "无"
                 warnings += [W.NO_YEAR.format(body=body, year=y, years=years) for y in missing]
@@ -414,9 +432,10 @@ class Answerer:
             return aggregate_answer(question, _with(query, operation), tables, reports, warnings,
                                     "、".join(map(str, query.years)))
         if len(query.years) > 1 or query.operation == "trend":  # 各街道历年, 2019年和2020年各街道: year by year
-            years = query.years or tables.years(query.scope, query.place)[-query.recent or None:]
-            if query.recent > len(years):
-                warnings.append(W.FEWER_YEARS.format(scope=query.scope or "机关", n=query.recent, held=len(years)))
+            newest = tables.latest_year(query.scope, query.place)
+            if query.recent and newest is not None:
+                query = _recent_years(query, newest)
+            years = query.years or tables.years(query.scope, query.place)
             operation = "sum" if operation == "list" and query.operation == "trend" else operation
             answers = [aggregate_answer(question, _with(query, operation), tables, tables.reports_in(y, query.scope, query.place),
                                         [], y) for y in years]
@@ -463,7 +482,7 @@ class Answerer:
         reports = self._narrative_reports(question, query, tables, [])
         if isinstance(reports, Answer):
             return []
-        retriever = Retriever(self._conn(), self.dense, self.embedder, self.passage_count, self._doc_freqs)
+        retriever = Retriever(self._conn(), self._loaded(), self.embedder, self.passage_count, self._doc_freqs)
         return retriever.search(question, query, reports, limit=limit, mode=mode or self.mode)
 
     def _narrative_reports(self, question: str, query: Query, tables: Tables,
@@ -491,7 +510,7 @@ class Answerer:
         reports = self._narrative_reports(question, query, tables, warnings)
         if isinstance(reports, Answer):
             return reports
-        retriever = Retriever(self._conn(), self.dense, self.embedder, self.passage_count, self._doc_freqs)
+        retriever = Retriever(self._conn(), self._loaded(), self.embedder, self.passage_count, self._doc_freqs)
         hits = retriever.search(question, query, reports, mode=mode)
         if not hits:
             scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"
@@ -584,6 +603,12 @@ def _difference_of(joined: Answer, answers: list[Answer]) -> Answer:
         if value else joined.answer + "\n" + W.SAME_WITHIN
     return replace(joined, kind="numeric", answer=text, value=value, unit=answers[0].unit,
                    org=answers[0].org, year=answers[0].year)
+
+
+def _recent_years(query: Query, newest: int) -> Query:
+    """近三年 as the years it names: the three up to the newest held (2022—2024), not the three newest held (a
+    year missing would pull in one before them)."""
+    return replace(query, years=tuple(range(newest - query.recent + 1, newest + 1)), recent=0)
 
 
 def _with(query: Query, operation: str) -> Query:

@@ -88,6 +88,8 @@ class W:
     AGG_UNKNOWN_PARTS = ("{year}年{scope}{label}的{what}无法得出：{n}份报告的这一项数值无法确定或表格不全（{names}），"
                          "它们可能改变结果。能读出的：{parts}。")
     AGG_SKIPPED = "未计入（未填写或无法确定）：{names}。"
+    AGG_RANK_CONTRADICTED = ("{year}年{scope}{label}{what}无法得出：{names}的报告中这一行的数字自相矛盾（见下方提示），"
+                             "它可能改变结果。各报告原文的数字：{parts}。")
     AGG_SUM_CONTRADICTED = ("{year}{scope}{label}的合计不能确定：{names}的报告中这一行的数字自相矛盾（见下方提示）。"
                             "各报告原文的数字：{parts}（照原文相加为{value}）。")
     DIFFERENCE_WITHIN = "前者比后者{more}{value}{unit}。"
@@ -96,7 +98,6 @@ class W:
     AGG_DIFFERENCE = "{first}比{second}{more} {value}。"
     AGG_SAME = "{first}与{second}相同。"
     AGG_COLUMNS_READ = "表二的两种格式列名不同，各报告读的是对应的列：{parts}。"
-    FEWER_YEARS = "问的是近 {n} 年，库中{scope}只有 {held} 年的报告。"
     AGG_NO_SCOPE = "库中没有{scope}的年度报告。"
     AGG_NOTHING_HELD = "没有找到{year}年{scope}的年度报告（库中{scope}报告的年份：{years}）。"
     AGG_NONE = "没有找到可以汇总的{year}年报告数据。"

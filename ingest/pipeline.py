@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 import stat
 import time
 from collections.abc import Callable, Iterable
@@ -15,6 +14,7 @@ from .errors import NianbaoError, UnidentifiedReport, reader_failure
 from .model import Report
 from .readers import MAX_BYTES, SUPPORTED_SUFFIXES
 from .report import parse_bytes
+from .safeout import UNPRINTABLE, printable_name
 from .store import Store
 
 if TYPE_CHECKING:
@@ -22,15 +22,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Batch", "FileOutcome", "Parsed", "collect_files", "file_digest", "ingest_file", "read_file", "write_parsed",
            "printable_name", "UNPRINTABLE"]
-
-# control characters and the bidirectional controls that reorder what follows them on a terminal or in a chat
-UNPRINTABLE = re.compile("[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable_name(name: str) -> str:
-    """A file name as shown in a line of output: no newline, no control that would reorder the line."""
-    return UNPRINTABLE.sub("?", name)
-
 
 @dataclass(frozen=True)
 class FileOutcome:

@@ -1,11 +1,21 @@
-"""Output into a pipe that closes early (``python -m ingest … | head -1``): the work goes on and finishes, the
-lines no one reads are dropped, and no BrokenPipeError traceback is printed."""
+"""Safe output: a file name printed as one line (no newline, no control that reorders the line), and output into
+a pipe that closes early (``python -m ingest … | head -1``): the work goes on and finishes, the lines no one reads
+are dropped, and no BrokenPipeError traceback is printed."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 
-__all__ = ["guard_stdout"]
+__all__ = ["guard_stdout", "printable_name", "UNPRINTABLE"]
+
+# control characters and the bidirectional controls that reorder what follows them on a terminal or in a chat
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable_name(name: str) -> str:
+    """A file name as shown in a line of output: no newline, no control that would reorder the line."""
+    return UNPRINTABLE.sub("?", name)
 
 
 class _Guarded:

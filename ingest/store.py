@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-import sqlite_utils
 
 from .checks import check_across_years
 from .identity import MIN_EXCERPT_CELLS, canonical_name, stated_cells
@@ -90,6 +89,13 @@ def open_readonly(path: Path, check_same_thread: bool = True) -> sqlite3.Connect
     return connect()
 
 
+def _database(conn: sqlite3.Connection):
+    """sqlite-utils over the connection, imported here: it pulls numpy in, which the read path does not need."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn)
+
+
 def store_id(conn: sqlite3.Connection) -> int | None:
     """The identity of the store behind ``conn`` (see Store._create), None for one made before it had one."""
     try:
@@ -136,7 +142,7 @@ class Store:
         if readonly:
             self.conn = open_readonly(self.path, check_same_thread=False)
             self.conn.execute("PRAGMA busy_timeout=30000")
-            self.db = sqlite_utils.Database(self.conn)
+            self.db = _database(self.conn)
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
             if version != SCHEMA_VERSION:
                 self.conn.close()
@@ -152,7 +158,7 @@ class Store:
         # a batch's pages stay in memory until its commit: spilling them early would take the exclusive lock,
         # and readers would wait for the rest of the batch
         self.conn.execute("PRAGMA cache_size=-131072")
-        self.db = sqlite_utils.Database(self.conn)
+        self.db = _database(self.conn)
         self._create()
 
     def close(self) -> None:
