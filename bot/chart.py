@@ -87,6 +87,18 @@ def _wrap(text: str, columns: int) -> str:
     return "\n".join(lines + [line])
 
 
+def _without_shared_place(labels: list[str], title: str) -> list[str]:
+    """Bars of one place's bodies (平潭综合实验区公安局, 平潭综合实验区君山片区管理局 …) named without the place the
+    title already names, so that each name fits on a line."""
+    import os.path
+
+    shared = os.path.commonprefix(labels) if len(labels) > 1 else ""
+    if len(shared) >= 3 and not re.search(r"\d", shared) and shared in title and \
+            all(len(label) > len(shared) + 1 for label in labels):
+        return [label[len(shared):] for label in labels]
+    return labels
+
+
 def _font(size: float):
     from matplotlib import font_manager
 
@@ -110,6 +122,8 @@ def render_chart(chart: Chart) -> bytes:
     if not chart.points:
         raise ValueError(f"chart {chart.title!r} has no points to draw")
     labels = [label for label, _ in chart.points]
+    if chart.kind == "bar":
+        labels = _without_shared_place(labels, chart.title)
     values = [float(value) for _, value in chart.points]
     horizontal = chart.kind == "bar" and (len(values) > VERTICAL_BARS_MAX
                                           or max(len(label) for label in labels) > VERTICAL_LABEL_MAX)
@@ -135,9 +149,17 @@ def render_chart(chart: Chart) -> bytes:
         for x, y in zip(positions, values):
             ax.annotate(format_value(y), (x, y), xytext=(0, 8 if y >= 0 else -8), textcoords="offset points",
                         ha="center", va="bottom" if y >= 0 else "top", fontproperties=value_font, color="#222222")
-        ax.set_xlim(positions[0] - 0.5, positions[-1] + 0.5)
-        ax.set_xticks(positions, labels, fontproperties=tick_font,
+        ticks, tick_labels = list(positions), list(labels)
+        gaps = [(int(m.group(1)), f"{label}\n{why}") for label, why in chart.gaps
+                if (m := re.fullmatch(r"(\d{4})年?", label))] if None not in years else []
+        for year, text in gaps:  # a year without a point says why: 无法确定, 未收录
+            ticks.append(year)
+            tick_labels.append(text)
+        ax.set_xlim(min(ticks) - 0.5, max(ticks) + 0.5)
+        ax.set_xticks(ticks, tick_labels, fontproperties=tick_font,
                       rotation=45 if many else 0, ha="right" if many else "center", rotation_mode="anchor")
+        for tick in ax.get_xticklabels()[len(positions):]:
+            tick.set_color(GREY)
         value_axis = ax.yaxis
     else:
         colors = [BLUE if v >= 0 else RED for v in values]

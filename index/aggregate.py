@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ingest.checks import fmt_number
 
@@ -221,8 +222,14 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
         text = W.AGG_TREND.format(body=ordered[0].report.body, label=label,
                                   parts="，".join(f"{r.report.year}年 {shown(r.value, r.unit, money)}" for r in ordered))
         value, org, year = ordered[-1].value, ordered[-1].report.body, ordered[-1].report.year
-        chart = _chart("line", f"{org}{ordered[0].report.year}—{year}年{label}", ordered,
-                       lambda r: f"{r.report.year}年", unit, money)
+        # a year with no point says why: its number cannot be read, or no report of it is held
+        why = {r.report.year: W.CHART_GAP.get(r.status, W.CHART_GAP["unknown"]) for r in skipped}
+        read = {r.report.year for r in ordered}
+        first, last = min(read | why.keys()), max(read | why.keys())
+        chart = _chart("line", f"{org}{first}—{last}年{label}", ordered, lambda r: f"{r.report.year}年", unit, money)
+        if chart is not None:
+            chart = replace(chart, gaps=tuple((f"{y}年", why.get(y, W.CHART_NOT_HELD)) for y in range(first, last + 1)
+                                              if y not in read))
         if query.difference and len(ordered) >= 2 and ordered[-1].unit == ordered[-2].unit:  # 比去年多多少
             value = ordered[-1].value - ordered[-2].value
             text += _difference(ordered[-1], ordered[-2], value, money)

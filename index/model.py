@@ -46,6 +46,7 @@ class Chart:
     unit: str | None  # 件, 万元, … (None: mixed or unstated)
     points: tuple[tuple[str, float], ...]  # (label, value) in the order drawn: years ascending, ranks descending
     sources: tuple[str, ...] = ()  # the reports read, for the footnote: 《title》（file）
+    gaps: tuple[tuple[str, str], ...] = ()  # a line's years held but not drawn, and why: ("2019年", "无法确定")
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Answer:
         data["suggestions"] = [{"body": body, "question": question} for body, question in self.suggestions]
         if self.chart is not None:
             data["chart"] = {**asdict(self.chart), "points": [list(p) for p in self.chart.points],
-                             "sources": list(self.chart.sources)}
+                             "sources": list(self.chart.sources), "gaps": [list(g) for g in self.chart.gaps]}
         if isinstance(self.value, float) and self.value.is_integer():
             data["value"] = int(self.value)
         return data

@@ -88,6 +88,8 @@ class W:
     AGG_UNKNOWN_PARTS = ("{year}年{scope}{label}的{what}无法得出：{n}份报告的这一项数值无法确定或表格不全（{names}），"
                          "它们可能改变结果。能读出的：{parts}。")
     AGG_SKIPPED = "未计入（未填写或无法确定）：{names}。"
+    CHART_GAP = {"blank": "未填写", "unknown": "无法确定", "missing": "报告中没有"}  # a year on a chart with no point
+    CHART_NOT_HELD = "未收录"  # a year between two drawn of which no report is held
     AGG_RANK_CONTRADICTED = ("{year}年{scope}{label}{what}无法得出：{names}的报告中这一行的数字自相矛盾（见下方提示），"
                              "它可能改变结果。各报告原文的数字：{parts}。")
     AGG_SUM_CONTRADICTED = ("{year}{scope}{label}的合计不能确定：{names}的报告中这一行的数字自相矛盾（见下方提示）。"

@@ -40,6 +40,9 @@ EDGES = {
     "thirty years": Chart("line", "某区1994—2023年行政复议数量", None,
                           tuple((str(y), float((y % 7) * 13 - 20)) for y in range(1994, 2024))),
     "all zero": Chart("line", "柴桥街道历年行政诉讼数量", "件", (("2021年", 0), ("2022年", 0))),
+    "years missing": Chart("line", "平潭综合实验区市场监督管理局2019—2025年行政处罚处理决定", "件",
+                           (("2021年", 211), ("2022年", 887), ("2024年", 159), ("2025年", 187)),
+                           gaps=(("2019年", "无法确定"), ("2020年", "未收录"), ("2023年", "未收录"))),
     "negative bars": Chart("bar", "2021年各街道申请数量较上年变化", "件",
                            (("东柳街道", -12), ("王家街道", 7.5), ("柴桥街道", 0), ("左家庄街道", -3))),
     "thirty bars": Chart("bar", "各单位本年新收申请数量排名", "万元",
@@ -52,6 +55,7 @@ EDGES = {
 def drawn_characters(chart: Chart) -> set[str]:
     texts = [chart.title, footnote(chart.sources), f"单位：{chart.unit}", "…"]
     texts += [label + format_value(value) for label, value in chart.points]
+    texts += [label + why for label, why in chart.gaps]
     return set("".join(texts)) - set(" \n")
 
 
@@ -169,3 +173,32 @@ def test_import_does_not_load_matplotlib():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'mplfonts')))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_year_without_a_point_is_on_the_axis_with_why():
+    """A year not held or not readable between drawn ones is a tick of its own saying why, in grey."""
+    from matplotlib.figure import Figure
+
+    chart = EDGES["years missing"]
+    drawn: list[str] = []
+    real = Figure.savefig
+
+    def spy(self, *args, **kwargs):
+        drawn.extend(t.get_text() for ax in self.axes for t in ax.get_xticklabels())
+        return real(self, *args, **kwargs)
+
+    import pytest as _pytest
+
+    with _pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Figure, "savefig", spy)
+        render_strictly(chart)
+    assert {"2019年\n无法确定", "2020年\n未收录", "2023年\n未收录", "2021年", "2025年"} <= set(drawn)
+
+
+def test_bars_of_one_places_bodies_drop_the_place_the_title_names():
+    from bot.chart import _without_shared_place
+
+    names = ["平潭综合实验区公安局", "平潭综合实验区君山片区管理局"]
+    assert _without_shared_place(names, "2021年平潭综合实验区各机关新收申请排名") == ["公安局", "君山片区管理局"]
+    assert _without_shared_place(names, "2021年各机关新收申请排名") == names  # the title does not name it
+    assert _without_shared_place(["2021年", "2022年"], "2021—2022年") == ["2021年", "2022年"]

@@ -193,6 +193,9 @@ def test_a_trend_is_drawn_with_the_numbers_read_by_eye(wild_config):
             assert [label for label, _ in answer.chart.points] == sorted(drawn)  # years in order
             assert {label: drawn.get(label) for label in years} == years, (org, answer.chart.points)
             assert org in answer.chart.title and len(answer.chart.sources) == len(drawn)
+            years_drawn = [int(label[:4]) for label in drawn]
+            between = {f"{y}年" for y in range(min(years_drawn), max(years_drawn) + 1)} - set(drawn)
+            assert between <= {label for label, _ in answer.chart.gaps}, answer.chart.gaps  # each gap says why
     finally:
         service.close()
 
