@@ -1,6 +1,7 @@
 """Answers over several reports: sums, largest/smallest, rankings, comparisons between bodies, trends over years."""
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
@@ -86,6 +87,58 @@ def _chart(kind: str, title: str, rows: list[Reading], label, unit: str | None, 
     return Chart(kind, title, "万元" if mixed else unit, points, sources)
 
 
+def _could_be(tables: Tables, reading: Reading, refs: tuple[str, ...]) -> tuple[float, ...]:
+    """The values a reading could have when its own row (parts and their total, the total last in ``refs``)
+    contradicts itself: as printed, and as the row's other cells make it; none when that cannot be told."""
+    if len(reading.cells) != 1 or reading.value is None:
+        return ()
+    cell = reading.cells[0]
+    ref = f"{cell.table}/{cell.row_key}/{cell.col_key}"
+    if ref not in refs:
+        return ()
+    rows = tuple(dict.fromkeys(r.split("/")[1] for r in refs))
+    held = {f"{c.table}/{c.row_key}/{c.col_key}": c.value for c in tables.cells(reading.report.id, cell.table, rows)}
+    values = [held.get(r) for r in refs]
+    if any(v is None for v in values):
+        return ()
+    other = sum(values[:-1]) if ref == refs[-1] else values[-1] - (sum(values[:-1]) - held[ref])
+    return (reading.value, other)
+
+
+def _ranking_holds(tables: Tables, good: list[Reading], contradicted: list[tuple[Reading, str]], query: Query,
+                   money: bool) -> bool:
+    """Whether what a ranking question asks (the largest, the n-th, the order) is the same whichever value each
+    self-contradicting reading has: 海坛 0 or 6 does not move the largest, 69."""
+    if money or len(contradicted) > 4:
+        return False
+    ascending = query.operation in ("min", "rank_min", "nth_min")
+    refs = {id(r): next(refs for m, refs in tables.findings(r.report.id, OWN_ROW_RULES)
+                        if {f"{c.table}/{c.row_key}/{c.col_key}" for c in r.cells} & set(refs))
+            for r, _ in contradicted}
+    choices = [_could_be(tables, r, refs[id(r)]) for r, _ in contradicted]
+    if not all(choices):
+        return False
+
+    def asked(values: dict[int, float]) -> tuple | None:
+        ordered = sorted(good, key=lambda r: values.get(id(r), r.value), reverse=not ascending)
+        numbers = [values.get(id(r), r.value) for r in ordered]
+        if query.operation in ("max", "min"):
+            ordered, numbers = ordered[:1], numbers[:2]
+        elif query.operation.startswith("nth"):
+            n = query.top or 1
+            ordered, numbers = ordered[n - 1:n], numbers[max(0, n - 2):n + 1]
+        elif query.top:
+            ordered, numbers = ordered[:query.top], numbers[:query.top + 1]
+        if len(set(numbers)) < len(numbers):  # a tie where the answer is decided: not the same answer
+            return None
+        return tuple(id(r) for r in ordered)
+
+    first = asked({})
+    return first is not None and all(
+        asked({id(r): v for (r, _), v in zip(contradicted, values)}) == first
+        for values in itertools.product(*choices))
+
+
 def operation_is_not_sum(query: Query) -> bool:
     return query.operation != "sum"
 
@@ -160,8 +213,9 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
         return Answer(question, "aggregate", text, None, None, None, year if isinstance(year, int) else None,
                       tuple(_citation(r) for r in ordered[:MAX_CITED]), tuple(warnings))
     ranking = ("max", "min", "rank", "rank_min", "nth", "nth_min")
-    if operation in ranking and (contradicted := _contradicted(tables, good, OWN_ROW_RULES)):
-        # a printed number its own row contradicts (总计 0, its columns 6) could rank anywhere: no headline
+    if operation in ranking and (contradicted := _contradicted(tables, good, OWN_ROW_RULES)) \
+            and not _ranking_holds(tables, good, contradicted, query, money):
+        # a printed number its own row contradicts (总计 0, its columns 6) that could move what is asked: no headline
         ordered = sorted(good, key=lambda r: _comparable(r, money), reverse=True)
         text = W.AGG_RANK_CONTRADICTED.format(
             year=year, scope=scope, label=label, what="哪个最多" if operation == "max" else "哪个最少" if operation == "min"

@@ -60,6 +60,9 @@ _YEAR_BEFORE = re.compile(r"(?:比|较|与|和|跟|同)(?:去年|上一?年|前�
 _YEAR_STEP = {"上一年": -1, "前一年": -1, "上年": -1, "下一年": 1, "后一年": 1, "次年": 1}  # 上一年呢: from its year
 _YEAR_STEP_WORDS = re.compile(r"(上一年|前一年|上年|下一年|后一年|次年)度?(?!结转|度结转|遗留|转来|项目)")
 _BY_YEAR = re.compile(r"哪一?年")
+_BARE_KIND = re.compile(r"(?:那么?|还有)?(?:各|所有)?(街道|镇|乡|片区|局)(?:呢|怎么样|又如何)?[?？。]*")
+# a text question over the corpus (哪些单位提到了微信公众号), not of the body before (有哪些改进措施)
+_ACROSS = re.compile(r"哪些(?:街道|镇|乡|单位|机关|部门|报告|局|片区)|哪个|哪家|各|所有|全部|每个")
 _OVER_BODIES = frozenset({"max", "min", "rank", "rank_min", "nth", "nth_min", "compare"})
 _RANKS = _OVER_BODIES - {"compare"}
 
@@ -72,6 +75,9 @@ def read_follow_up(question: str, query: Query, context: Context | None, gazette
     plain = _ASKS_ON.sub(r"呢\1", _OPENER.sub("", query.text))
     if plain != query.text:  # read without 那 (which the reader may take into a name: 那李家街道) and with 呢
         query = replace(parse_question(plain, gazetteer), text=query.text)  # for 怎么样 (not a text question)
+    if not _who(query) and (kind := _BARE_KIND.fullmatch(plain)):  # 那片区呢: over that kind of body, as 各片区
+        place = context.query.place if context.query is not None else None  # 平潭各单位 → 那片区呢: 平潭各片区
+        query = replace(query, scope=kind[1], place=place, leftover="", leftover_words=(), follow_up=True)
     text = query.text
     leftover = _YEAR_STEP_WORDS.sub("", query.leftover)  # 下一年呢: a year counted from the question before
     columns = follow_up_columns(question, gazetteer) if leftover and not _what(query) else None
@@ -81,6 +87,12 @@ def read_follow_up(question: str, query: Query, context: Context | None, gazette
                                                                or asks_about_text(_stripped(text)))  # not 怎么样
     signalled = query.follow_up or columns is not None or bool(_OPENER.search(text) or _CLOSER.search(text)
                                                                or _YEAR_BEFORE.search(text))
+    # 比2019年多多少, 一共多少, 分别是多少: words that ask nothing of their own, right after a number
+    signalled |= not query.in_scope and not _what(query) and not _who(query) and context.query is not None \
+        and _what(context.query) and bool(query.years or query.difference or query.each)
+    if about_text and not signalled and query.in_scope and not _who(query) and context.query is not None \
+            and _who(context.query) and not _ACROSS.search(text):  # 存在什么问题, right after a question about a body: that body's
+        return _text_asked_with(query, context.query)
     if not signalled or about_text and _who(query) or _what(query) and _who(query) and _when(query):
         return None  # a question of its own (王家街道有哪些改进措施呢; 东柳街道2020年收到多少申请呢)
     body = query.bodies[0] if query.bodies else min(gazetteer.bodies, key=len)
@@ -114,6 +126,8 @@ def _merged(question: str, fu: Query, context: Context, columns, example_body: s
     how_named = op != "value" and not (op == "sum" and not asks_total(fu.text))
     by_year = how_named and (op == "trend" or op in ("max", "min") and bool(_BY_YEAR.search(fu.text)))
     year_before = bool(_YEAR_BEFORE.search(fu.text)) and not fu.years
+    # 比2019年多多少: the year before's reading against the one named, the difference asked
+    than_year = fu.difference and len(fu.years) == 1 and not _who(fu) and not _what(fu)
     step = _year_step(fu.text) if not year_before and not _what(fu) and columns is None else 0
 
     # what
@@ -157,12 +171,14 @@ def _merged(question: str, fu: Query, context: Context, columns, example_body: s
 
     # when
     note = ""
-    if year_before or step:
+    if year_before or step or than_year:
         year = base.years[-1] if len(base.years) == 1 else context.year
-        if year is None:
+        if year is None or than_year and fu.years[0] == year:
             return _refused(W.FOLLOW_UP_NO_YEAR.format(example=example), question)
-        when = replace(base, years=(year - 1, year) if year_before else (year + step,), recent=0, span=None)
-        note = W.CARRIED_YEAR_BEFORE.format(year=year, before=year - 1) if year_before else ""
+        other = fu.years[0] if than_year else year - 1
+        when = replace(base, years=tuple(sorted((other, year))) if year_before or than_year else (year + step,),
+                       recent=0, span=None)
+        note = W.CARRIED_YEAR_BEFORE.format(year=year, before=other) if year_before or than_year else ""
     elif _when(fu) or by_year:
         when = fu
     else:
@@ -170,7 +186,7 @@ def _merged(question: str, fu: Query, context: Context, columns, example_body: s
 
     # how
     bodies = who.bodies
-    if year_before:
+    if year_before or than_year:
         operation, top, difference = "trend", None, True
     elif how_named:
         operation, difference = op, fu.difference
