@@ -289,7 +289,7 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
             text += _difference(ordered[-1], ordered[-2], value, money)
         elif query.difference:  # a difference asked, one year readable: no number answers it
             value = None
-            text += W.AGG_NO_DIFFERENCE
+            text += W.AGG_ONE_YEAR_ONLY if len(ordered) < 2 else W.AGG_NO_DIFFERENCE
     elif operation == "list":  # no body named and no total asked: each body's number, no headline
         text = W.AGG_LIST.format(year=year, scope=scope, label=label, parts=listed(good))
         value = None

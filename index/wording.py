@@ -97,6 +97,7 @@ class W:
     DIFFERENCE_WITHIN = "前者比后者{more}{value}{unit}。"
     SAME_WITHIN = "两者相同。"
     AGG_NO_DIFFERENCE = "能相比的数字不是恰好两个（或单位不同），算不出相差多少。"
+    AGG_ONE_YEAR_ONLY = "只读到这一年的数字（另一年见下方提示），算不出相差多少。"
     AGG_DIFFERENCE = "{first}比{second}{more} {value}。"
     AGG_SAME = "{first}与{second}相同。"
     AGG_COLUMNS_READ = "表二的两种格式列名不同，各报告读的是对应的列：{parts}。"

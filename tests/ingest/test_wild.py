@@ -278,3 +278,23 @@ def test_follow_ups_over_real_reports_take_the_question_before(wild_config):
         assert "各片区" in answer.answer and all("片区" in c.org for c in answer.citations), answer.answer
     finally:
         service.close()
+
+
+def test_a_difference_with_the_year_before_not_held_says_so_plainly(wild_config):
+    """比去年 of a body whose year before is not held: no number, and the answer says only one year was read."""
+    from index.service import Answerer
+    from ingest.config import load_config
+
+    held: dict[str, set[int]] = {}
+    for c in CHECKS:
+        if (WILD / "reports" / c["file"]).exists():
+            held.setdefault(c["org"], set()).add(c["year"])
+    org, year = next((org, y) for org, years in held.items() for y in sorted(years) if y - 1 not in years
+                     and y != min(years))
+    service = Answerer(load_config(wild_config), dense=False)
+    try:
+        answer = service.answer(f"{org}{year}年比去年多收了多少申请")
+        assert answer.value is None and "只读到这一年的数字" in answer.answer, answer.answer
+        assert any(f"{year - 1}年" in w for w in answer.warnings)
+    finally:
+        service.close()
