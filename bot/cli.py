@@ -74,6 +74,18 @@ def ask_main(argv: list[str]) -> int:
     return 0
 
 
+def _asked(service: Answerer, item, mode: str | None):
+    """The answer to a gold item; a follow-up (``after``) is asked in a chat that asked those questions first."""
+    if not item.after:
+        return service.answer(item.question, mode=mode)
+    from index.followup import Context
+
+    context = Context()
+    for before in item.after:
+        _, context = service.answer_in(before, context, mode=mode)
+    return service.answer_in(item.question, context, mode=mode)[0]
+
+
 def _write_chart(answer, path: Path, number: int | None) -> str | None:
     """The answer's chart written as PNG to ``path`` (numbered FILE-N.png when several questions are read), or
     None when the answer has no chart."""
@@ -104,7 +116,7 @@ def eval_main(argv: list[str]) -> int:
     started = time.perf_counter()
     try:
         for item in items:
-            answer = service.answer(item.question, mode=args.mode)
+            answer = _asked(service, item, args.mode)
             reasons = judge(item, answer)
             outcome = verdict(item, answer, reasons)
             results.append((item, outcome))

@@ -21,6 +21,7 @@ class GoldItem:
     org: str | None
     year: int | None
     expect: dict
+    after: tuple[str, ...] = ()  # a follow-up: the questions asked before it in the same chat, in order
 
 
 def load_gold(path: Path) -> list[GoldItem]:
@@ -37,7 +38,7 @@ def load_gold(path: Path) -> list[GoldItem]:
         try:
             data = json.loads(line)
             items.append(GoldItem(data["id"], data["question"], data["kind"], data.get("org"), data.get("year"),
-                                  data.get("expect", {})))
+                                  data.get("expect", {}), tuple(data.get("after", ()))))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as e:
             raise NianbaoError(f"{path} 第 {number} 行不是有效的评测题（{e}）。") from e
     return items
