@@ -80,6 +80,8 @@ def read_follow_up(question: str, query: Query, context: Context | None, gazette
         query = replace(query, scope=kind[1], place=place, leftover="", leftover_words=(), follow_up=True)
     text = query.text
     leftover = _YEAR_STEP_WORDS.sub("", query.leftover)  # 下一年呢: a year counted from the question before
+    if _YEAR_STEP_WORDS.search(text):  # 前一年的呢: what the reader left of it (年, 的) is that year too
+        leftover = re.sub(r"[年度的]", "", leftover)
     columns = follow_up_columns(question, gazetteer) if leftover and not _what(query) else None
     if columns is not None and query.years and re.search(r"去年|上一?年", columns[2]):
         query = replace(query, years=())  # 上一年项目数量呢: a column of table 二, not a year
@@ -90,9 +92,12 @@ def read_follow_up(question: str, query: Query, context: Context | None, gazette
     # 比2019年多多少, 一共多少, 分别是多少: words that ask nothing of their own, right after a number
     signalled |= not query.in_scope and not _what(query) and not _who(query) and context.query is not None \
         and _what(context.query) and bool(query.years or query.difference or query.each)
-    if about_text and not signalled and query.in_scope and not _who(query) and context.query is not None \
-            and _who(context.query) and not _ACROSS.search(text):  # 存在什么问题, right after a question about a body: that body's
+    asks_on = not signalled and query.in_scope and not _who(query) and context.query is not None \
+        and _who(context.query) and not _ACROSS.search(text)  # right after a question about a body, naming none
+    if about_text and asks_on:  # 存在什么问题: that body's
         return _text_asked_with(query, context.query)
+    if asks_on and _what(query) and not _when(query) and not query.scope:  # 上年结转了多少: that body's, that year
+        signalled = True
     if not signalled or about_text and _who(query) or _what(query) and _who(query) and _when(query):
         return None  # a question of its own (王家街道有哪些改进措施呢; 东柳街道2020年收到多少申请呢)
     body = query.bodies[0] if query.bodies else min(gazetteer.bodies, key=len)
@@ -122,7 +127,7 @@ def _merged(question: str, fu: Query, context: Context, columns, example_body: s
     base = context.query
     example = _example_of(base, example_body)
     taken = {"who": "", "when": "", "what": "", "how": ""}
-    op, top = operation_named(fu.text)
+    op, top = operation_named(_YEAR_STEP_WORDS.sub("", fu.text))  # 前一年 is a year, not 前一 (the first)
     how_named = op != "value" and not (op == "sum" and not asks_total(fu.text))
     by_year = how_named and (op == "trend" or op in ("max", "min") and bool(_BY_YEAR.search(fu.text)))
     year_before = bool(_YEAR_BEFORE.search(fu.text)) and not fu.years
