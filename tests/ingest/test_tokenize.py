@@ -78,3 +78,19 @@ def test_tokens_are_findable_through_fts5():
     assert match('"工作"') == [0, 1]
     # a question's tokens OR-ed: the whole term finds its passage, its parts (信息) reach further
     assert match(" OR ".join(f'"{token}"' for token in tokenize("政府信息公开"))) == [0, 2]
+
+
+def test_rjieba_cuts_every_block_of_the_reports_as_jieba_does():
+    """The index may have been built with either backend and a question cut with the other: they must agree."""
+    import re
+
+    pytest.importorskip("rjieba")
+    from ingest.tokenize import _BLOCK, segmenter
+    from tests.conftest import ROOT
+
+    texts = [p.read_text(encoding="utf-8", errors="replace")
+             for folder in ("data/reports", "tests/fixtures/wild/reports") for p in sorted((ROOT / folder).glob("*.txt"))]
+    blocks = sorted({b for text in texts for b in _BLOCK.findall(text) if re.search(r"[\u4e00-\u9fff]", b)})
+    assert len(blocks) > 5000
+    rust, python = segmenter("rjieba"), segmenter("jieba")
+    assert [list(rust(b)) for b in blocks] == [list(python(b)) for b in blocks]
