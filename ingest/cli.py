@@ -5,12 +5,13 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from .config import load_config
 from .errors import NianbaoError
 from .ledger import Ledger
-from .pipeline import Batch, FileOutcome, Parsed, collect_files, file_digest, printable_name, read_file
+from .pipeline import Batch, FileOutcome, Parsed, collect_files, file_digest, printable_name, read_files
 from .safeout import guard_stdout
 from .sandbox import SandboxedParser
 from .store import SCHEMA_VERSION, Store, StoreVersionError, parser_version, stored_version
@@ -74,6 +75,8 @@ def _ingest_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="FILE", help="配置文件（默认 ./config.toml 或 NIANBAO_CONFIG）")
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
     parser.add_argument("--no-index", action="store_true", help="只入库，不更新向量索引")
+    parser.add_argument("--jobs", "-j", type=int, default=_cores(), metavar="N",
+                        help=f"同时解析的文件数（每个在自己的子进程里，用一个 CPU 核；默认本机可用的核数 {_cores()}）")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="报告文件或文件夹（默认：配置里的 reports 文件夹）")
     return parser
 
@@ -167,6 +170,13 @@ def _set_aside_old_store(database: Path, index: Path) -> Path | None:
     return backup
 
 
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def run_ingest(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     paths = [Path(p) for p in args.paths] or [config.paths.reports]
@@ -196,10 +206,14 @@ def run_ingest(args: argparse.Namespace) -> int:
     counts["failed"] = len(failed)
     named = {p.resolve() for p in paths if p.is_file()}  # given by name: an older version given is served again
 
-    parser = SandboxedParser()  # each file parsed in a child process under limits on memory and time
+    # each file parsed in a child process under limits on memory and time, as many at once as --jobs; the
+    # children are started here, before any thread, so each is a fork of this process as it is now
+    parsers = [SandboxedParser() for _ in range(max(1, args.jobs))]
+    for parser in parsers:
+        parser.start()
 
-    def read(path: Path) -> Parsed | FileOutcome:
-        return read_file(path, store, explicit=path.resolve() in named, ledger=ledger, parse=parser.parse)
+    def read(paths) -> Iterator[tuple[Path, Parsed | FileOutcome]]:
+        return read_files(paths, store, parsers, explicit=lambda path: path.resolve() in named, ledger=ledger)
 
     with Store(config.paths.database) as store:
         files = _in_reading_order(files, store)
@@ -216,26 +230,26 @@ def run_ingest(args: argparse.Namespace) -> int:
         try:
             later: list[Path] = []  # excerpts that name no body: tried again once the other files are in
             with Batch(store, committed) as batch:  # parsed first, then written in one short transaction
-                for path in bar:
-                    item = read(path)
+                for path, item in read(bar):
                     if isinstance(item, FileOutcome) and item.unidentified:
                         later.append(path)
                     else:
                         batch.add(item)
             with Batch(store, committed) as batch:
-                for path in later:
-                    batch.add(read(path))
+                for _, item in read(later):
+                    batch.add(item)
             counting = False
             for _ in range(2):  # files a re-read reading moved away from are to be read again: settled here
                 again = [p for p in _in_reading_order(files, store) if _stored_by_other_code(p, store)]
                 with Batch(store, committed) as batch:
-                    for path in again:
-                        batch.add(read(path))
+                    for _, item in read(again):
+                        batch.add(item)
         finally:  # also on Ctrl-C or an error: what was committed is recorded
             if warning := ledger.save():
                 print(f"! {warning}")
         totals = store.counts()
-    parser.close()
+    for parser in parsers:
+        parser.close()
     reparsed = f"，重新解析 {counts['reparsed']}（程序更新后按新的解析重读）" if counts["reparsed"] else ""
     superseded = f"，旧版本 {counts['superseded']}（已被更新的文件取代）" if counts["superseded"] else ""
     print(f"完成：新增 {counts['added']}，替换 {counts['replaced']}{reparsed}，未变 {counts['unchanged']}{superseded}，"

@@ -1,11 +1,14 @@
 """Files in, stored reports out: the one place the write path touches the file system."""
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import functools
 import hashlib
+import queue
 import stat
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,8 +23,8 @@ from .store import Store
 if TYPE_CHECKING:
     from .ledger import Ledger
 
-__all__ = ["Batch", "FileOutcome", "Parsed", "collect_files", "file_digest", "ingest_file", "read_file", "write_parsed",
-           "printable_name", "UNPRINTABLE"]
+__all__ = ["Batch", "Checked", "FileOutcome", "Parsed", "check_file", "collect_files", "file_digest", "identified",
+           "ingest_file", "parse_checked", "read_file", "read_files", "write_parsed", "printable_name", "UNPRINTABLE"]
 
 @dataclass(frozen=True)
 class FileOutcome:
@@ -82,15 +85,33 @@ def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger
     return item if isinstance(item, FileOutcome) else write_parsed(item, store)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A file read and found to be parsed: its bytes, not yet parsed (see ``check_file``)."""
+
+    path: Path
+    data: bytes
+    sha256: str
+    explicit: bool = False
+
+
 def read_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger | None = None,
               parse: Callable[[bytes, str], Report] = parse_bytes) -> Parsed | FileOutcome:
     """Read and parse one file, writing nothing: the parsed report, or the outcome of a file that is not to be
-    written (failed, unchanged, superseded), with its error as one line.
+    written (failed, unchanged, superseded), with its error as one line (``check_file``, ``parse_checked`` and
+    ``identified`` in turn).
 
     ``explicit``: the file was named (given by path, uploaded), not met in a folder: an older version of a report
     is served again. ``ledger``: the reports folder's record of files another file replaced: met in the folder
     beside the file that replaced it, such a file is not stored (a rebuild serves what was served). ``parse``:
     ``ingest.sandbox.SandboxedParser().parse`` to parse in a child process under limits."""
+    checked = check_file(path, store, explicit, ledger)
+    return identified(parse_checked(checked, parse), store) if isinstance(checked, Checked) else checked
+
+
+def check_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger | None = None) -> Checked | FileOutcome:
+    """The file read (its size checked first) and looked up: the outcome of one not to be parsed (unreadable,
+    unchanged, superseded), else its bytes. Reads the store: call it where the store's connection is used."""
     try:
         info = path.stat()
         if path.is_dir():
@@ -113,19 +134,83 @@ def read_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger |
         return FileOutcome(path, "superseded" if holder else "unchanged", replaced_source=holder, sha256=sha256)
     if ledger is not None and not explicit and (by := ledger.replaced_by(path, sha256)):
         return FileOutcome(path, "superseded", replaced_source=by, sha256=sha256)
+    return Checked(path, data, sha256, explicit)
+
+
+def parse_checked(checked: Checked, parse: Callable[[bytes, str], Report] = parse_bytes
+                  ) -> Parsed | FileOutcome | tuple[Checked, UnidentifiedReport]:
+    """Parse a checked file; no store is read, so this may run in any thread. An excerpt that names no body or
+    year comes back with its partial report, for ``identified`` to place by the store."""
+    path, sha256 = checked.path, checked.sha256
     try:
-        try:
-            report = parse(data, path.name)
-        except UnidentifiedReport as e:
-            found = store.identify(e.partial)
-            if found is None:
-                return FileOutcome(path, "failed", error=str(e), unidentified=True, sha256=sha256)
-            report = replace(e.partial, body=found[0], body_full=found[0], year=found[1], part="excerpt")
+        return Parsed(path, parse(checked.data, path.name), sha256, checked.explicit)
+    except UnidentifiedReport as e:
+        return checked, e
     except NianbaoError as e:
         return FileOutcome(path, "failed", error=str(e), sha256=sha256)
     except Exception as e:  # a reader's own error on a broken file: this file only
         return FileOutcome(path, "failed", error=reader_failure(path.name, e), sha256=sha256)
-    return Parsed(path, report, sha256, explicit)
+
+
+def identified(item: Parsed | FileOutcome | tuple[Checked, UnidentifiedReport], store: Store) -> Parsed | FileOutcome:
+    """An excerpt naming no body or year placed by the numbers it shares with a stored report (or failed, to be
+    tried again once the others are in); anything else as it is."""
+    if not isinstance(item, tuple):
+        return item
+    checked, error = item
+    found = store.identify(error.partial)
+    if found is None:
+        return FileOutcome(checked.path, "failed", error=str(error), unidentified=True, sha256=checked.sha256)
+    report = replace(error.partial, body=found[0], body_full=found[0], year=found[1], part="excerpt")
+    return Parsed(checked.path, report, checked.sha256, checked.explicit)
+
+
+def read_files(paths: Iterable[Path], store: Store, parsers: Sequence, explicit: Callable[[Path], bool] = lambda p: False,
+               ledger: Ledger | None = None) -> Iterator[tuple[Path, Parsed | FileOutcome]]:
+    """``read_file`` of each path, in order, with as many files parsing at once as there are ``parsers`` (each a
+    ``SandboxedParser``: its own child process, so parsing runs on as many cores). The store is read here, in the
+    caller's thread; only parsing runs in the worker threads. A few files are read ahead of the one handed back."""
+    if len(parsers) <= 1:
+        for path in paths:
+            yield path, read_file(path, store, explicit(path), ledger, parsers[0].parse if parsers else parse_bytes)
+        return
+    free: queue.SimpleQueue = queue.SimpleQueue()
+    for parser in parsers:
+        free.put(parser)
+
+    def parse(checked: Checked):
+        parser = free.get()
+        try:
+            return parse_checked(checked, parser.parse)
+        finally:
+            free.put(parser)
+
+    ahead: collections.deque = collections.deque()
+    with concurrent.futures.ThreadPoolExecutor(len(parsers), thread_name_prefix="nianbao-read") as pool:
+        try:
+            try:
+                for path in paths:
+                    checked = check_file(path, store, explicit(path), ledger)
+                    ahead.append((path, pool.submit(parse, checked) if isinstance(checked, Checked) else checked))
+                    while len(ahead) > 2 * len(parsers):
+                        yield _settled(ahead.popleft(), store)
+            except Exception:
+                raise
+            except BaseException:  # Ctrl-C while reading: the files read before it are handed on, then it goes up
+                while ahead:
+                    yield _settled(ahead.popleft(), store)
+                raise
+            while ahead:
+                yield _settled(ahead.popleft(), store)
+        finally:
+            for _, item in ahead:  # the consumer left early: what was started is not waited for
+                if isinstance(item, concurrent.futures.Future):
+                    item.cancel()
+
+
+def _settled(pending, store: Store) -> tuple[Path, Parsed | FileOutcome]:
+    path, item = pending
+    return path, identified(item.result(), store) if isinstance(item, concurrent.futures.Future) else item
 
 
 def write_parsed(parsed: Parsed, store: Store) -> FileOutcome:

@@ -64,6 +64,10 @@ class SandboxedParser:
         self._child: multiprocessing.Process | None = None
         self._conn: Connection | None = None
 
+    def start(self) -> None:
+        """Start the child now (a fork of this process as it is: start it before any thread)."""
+        self._start()
+
     def _start(self) -> Connection:
         if self._child is None or not self._child.is_alive():
             # fork is fast and shares what is loaded; a process with other threads (the bot) forks a clean server

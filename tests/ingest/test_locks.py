@@ -95,10 +95,10 @@ def test_a_file_is_said_to_be_stored_only_once_it_is_committed(config_path, monk
     assert all(held == 1 for status, held in seen if status == "added")
 
 
-def test_no_write_lock_is_held_while_a_file_parses(tmp_path, monkeypatch):
-    """Files are parsed first and written together: while one parses, another writer could take the lock at once
-    (the write transaction lasts only for the rows), and what was parsed is stored."""
-    import ingest.cli as cli
+def test_the_write_lock_is_held_only_while_rows_are_written(tmp_path, monkeypatch):
+    """Files are read and parsed first and written together: whenever a file is read, another writer could take
+    the lock at once (the write transaction lasts only for the rows), and what was parsed is stored."""
+    import ingest.pipeline as pipeline
 
     reports = tmp_path / "reports"
     reports.mkdir()
@@ -107,7 +107,7 @@ def test_no_write_lock_is_held_while_a_file_parses(tmp_path, monkeypatch):
     config = tmp_path / "config.toml"
     config.write_text(f'[paths]\nreports = "{reports.as_posix()}"\ndatabase = "db.sqlite"\nindex = "idx"\n',
                       encoding="utf-8")
-    real = cli.read_file
+    real = pipeline.check_file
     free: list[bool] = []
 
     def reading(path, *args, **kwargs):
@@ -122,7 +122,7 @@ def test_no_write_lock_is_held_while_a_file_parses(tmp_path, monkeypatch):
             other.close()
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(cli, "read_file", reading)
+    monkeypatch.setattr(pipeline, "check_file", reading)
     assert ingest_main(["--config", str(config), "--quiet", "--no-index"]) == 0
     assert free == [True] * 5
     with Store(tmp_path / "db.sqlite", readonly=True) as store:

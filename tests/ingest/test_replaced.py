@@ -203,20 +203,20 @@ def test_two_writers_of_the_record_keep_each_others_entries(folder, tmp_path):
 
 
 def test_the_record_is_written_when_a_run_is_interrupted(folder, monkeypatch):
-    import ingest.cli as cli
+    import ingest.pipeline as pipeline
 
     config = load_config(folder)
     (config.paths.reports / "zz_qiaotouhu_corrected.txt").write_bytes(_corrected())
     (config.paths.reports / "zzz_dongliu.txt").write_bytes((ROOT / "data" / "reports" / "001_785ebbaa410aaa3a.txt")
                                                            .read_bytes())
-    real = cli.read_file
+    real = pipeline.check_file
 
     def interrupted(path, *args, **kwargs):
         if path.name == "zzz_dongliu.txt":
             raise KeyboardInterrupt
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(cli, "read_file", interrupted)
+    monkeypatch.setattr(pipeline, "check_file", interrupted)
     assert ingest_main(["--config", str(folder), "--quiet", "--no-index"]) == 130
     assert [e["by"] for e in Ledger(config.paths.reports).entries.values()] == ["zz_qiaotouhu_corrected.txt"]
 
