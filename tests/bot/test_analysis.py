@@ -117,3 +117,12 @@ async def test_a_follow_up_takes_the_measure_and_year_of_the_question_before_per
     assert (await bot.api.wait_message(USER, since=since))["text"] == T.NEW_TOPIC
     again = await bot.ask(USER, "那东柳街道呢？")
     assert "按上一问" not in again["text"] and "0件" not in again["text"]
+
+
+async def test_that_year_after_a_number_is_the_same_measure_and_body(bot):
+    """那2020年呢？ after 桥头胡街道's 2021 number (the derived report above: 25) is its 2020 number, 18."""
+    await upload(bot, ADMIN, "桥头胡街道2021年报.txt", qiaotouhu_2021(), final="已加入")
+    first = await bot.ask(USER, "桥头胡街道2021年收到多少申请", contains="桥头胡街道")
+    assert "25件" in first["text"]
+    follow = await bot.ask(USER, "那2020年呢？", contains="2020年")
+    assert "按上一问：桥头胡街道" in follow["text"] and "18件" in follow["text"], follow["text"]
