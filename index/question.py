@@ -215,7 +215,7 @@ def _section(text: str) -> str | None:
 # the kind of body a question is about when it names none (全部街道, 各镇, 收到最多的乡); not 乡镇, 城乡, 城镇
 _SCOPE = re.compile(r"(?P<scope>(?<!城)乡镇|街道|(?<![乡城村])镇(?![乡街])|(?<![城])乡(?![镇村]))")
 # a kind of body asked over, with a word that asks over bodies (哪个片区, 各县, 所有区, 哪个局)
-_KIND_ASKED = re.compile(r"(?:各|哪个|哪一个|哪些|哪家|所有|全部|每个)(?P<scope>片区|县|区|局)")
+_KIND_ASKED = re.compile(r"(?:各|哪个|哪一个|哪些|哪家|所有|全部|每个|[一二两三四五六七八九十\d]+个)(?P<scope>片区|县|区|局)")
 _SCOPE_NAMED = re.compile(r"(?:各|哪个|哪些|所有|全部|每个)(?P<scope>乡镇|街道|镇(?![乡街])|乡(?![镇村]))")  # text
 _RECENT = re.compile(r"近([两二三四五六七八九十]|\d+)年")
 _LAST_YEAR = re.compile(r"(?:比|较|与|和|跟)(?:去年|上一?年)(?!度?结转|遗留|转来|的)(?:相比|比)?|同比")
@@ -235,7 +235,7 @@ _UNDERSTOOD = tuple(re.compile(p) for p in (
     _SHARE.pattern,
     r"(?:[〇○零一二三四五六七八九]{4}|(?:19|20)?\d{2})年度?",
     r"(?<!\d)(?:19|20)\d{2}(?!\d)",
-    rf"倒数前(?:{_NUM})(?:名|个|位)?|最少的前(?:{_NUM})(?:名|个|位)?|前(?:{_NUM})(?:名|个|位)?",
+    rf"(?:倒数前|最少的前|前)(?:{_NUM})(?:名|个|位)?(?:单位|机关|部门|街道|镇|乡|局|片区管理局|片区|区|县)?",
     r"排名|排序|排行|名次|从多到少|由多到少|从高到低|排一下|排个序|排个名|排在最后|最后一名|垫底",
     rf"倒数第(?:{_NUM})(?:名|位|个)?|第(?:{_NUM})(?:多|少|名|高|低|大|小)",
     r"最多|最高|最大|最少|最低|最小|更多|更少|更高|更低",

@@ -331,16 +331,30 @@ class Store:
 
     def _one_name(self, report: Report) -> Report:
         """The report under the name its body already has in the store, or the held reports renamed to the more
-        qualified name this report gives (洪泽区人民政府 → 淮安市洪泽区人民政府: the longer name is kept)."""
-        held = [(body, {y for (y,) in self.conn.execute("SELECT year FROM reports WHERE body = ?", (body,))})
-                for (body,) in self.conn.execute("SELECT DISTINCT body FROM reports WHERE body != ?", (report.body,))]
+        qualified name this report gives (洪泽区人民政府 → 淮安市洪泽区人民政府: the longer name is kept).
+
+        Two names of one body end alike (one is the other with places in front), so only the held names ending in
+        this name's last three characters are looked at: a few, however many bodies the store holds."""
+        tails = self._names_by_tail()
+        held = [(body, years) for body in sorted(tails.get(report.body[-3:], ())) if body != report.body
+                and (years := {y for (y,) in self.conn.execute("SELECT year FROM reports WHERE body = ?", (body,))})]
         other = canonical_name(report.body, held, report.year)
-        if other is None:
-            return report
-        if len(other) >= len(report.body):
-            return replace(report, body=other)
-        self.conn.execute("UPDATE reports SET body = ? WHERE body = ?", (report.body, other))
-        return report
+        name = report.body if other is None or len(other) < len(report.body) else other
+        if other is not None and name == report.body:
+            self.conn.execute("UPDATE reports SET body = ? WHERE body = ?", (report.body, other))
+        tails.setdefault(name[-3:], set()).add(name)  # (a name that left the store stays: its years are none)
+        return report if name == report.body else replace(report, body=name)
+
+    def _names_by_tail(self) -> dict[str, set[str]]:
+        """The held body names by their last three characters, read again when another connection has committed
+        since (``PRAGMA data_version``); this connection's own writes are added by ``_one_name``."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        if getattr(self, "_tails", None) is None or version != self._tails_version:
+            tails: dict[str, set[str]] = {}
+            for (body,) in self.conn.execute("SELECT DISTINCT body FROM reports"):
+                tails.setdefault(body[-3:], set()).add(body)
+            self._tails, self._tails_version = tails, version
+        return self._tails
 
     def identify(self, report: Report) -> tuple[str, int] | None:
         """(body, year) of the held full report whose cells hold every non-zero number of ``report`` (an excerpt

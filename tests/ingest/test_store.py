@@ -13,6 +13,7 @@ from ingest.pipeline import ingest_file
 from ingest.report import parse_bytes
 from ingest.store import Store
 from ingest.tokenize import tokenize
+from tests.conftest import ROOT
 from tests.ingest.conftest import (QIAOTOUHU, ZUOJIAZHUANG, dump_database, report_rows, sample_path, sample_text,
                                    shift_years)
 
@@ -210,3 +211,23 @@ def test_a_database_of_another_schema_version_asks_for_a_rebuild(tmp_path):
     conn.close()
     with pytest.raises(StoreVersionError, match="python -m ingest"):
         Store(path)
+
+
+def test_one_body_under_two_names_is_found_among_many_bodies(tmp_path):
+    """洪泽区人民政府 then 淮安市洪泽区人民政府 (another year) are one body, stored under the longer name, with a
+    thousand other bodies held: only names ending alike are compared."""
+    from dataclasses import replace
+
+    from ingest.report import parse_bytes
+
+    sample = ROOT / "data" / "reports" / "002_c98c7a4ac036b6ca.txt"
+    base = parse_bytes(sample.read_bytes(), sample.name)
+    with Store(tmp_path / "db.sqlite") as store:
+        with store.batch() as done:
+            for i in range(1000):
+                store.write(replace(base, body=f"星{i}街道", body_full=f"星{i}街道"), f"{i:064d}")
+                done()
+        store.write(replace(base, body="洪泽区人民政府", body_full="洪泽区人民政府", year=2023), "a" * 64)
+        store.write(replace(base, body="淮安市洪泽区人民政府", body_full="淮安市洪泽区人民政府", year=2024), "b" * 64)
+        bodies = {r["body"] for r in store.reports()}
+    assert "淮安市洪泽区人民政府" in bodies and "洪泽区人民政府" not in bodies and len(bodies) == 1001
