@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from ingest.tokenize import tokenize
 
@@ -14,9 +16,10 @@ from .fusion import rrf
 from .lexical import LexicalIndex
 from .lexicon import synonyms
 from .model import Citation, Hit, Query, ReportRef
+from .numeric import Tables
 from .wording import W
 
-__all__ = ["Retriever", "quote_answer", "number_sentence", "asks_count", "mentions_asked",
+__all__ = ["Retriever", "ReportScope", "quote_answer", "number_sentence", "asks_count", "mentions_asked",
            "SECTION_EXPANSIONS"]
 
 SECTION_EXPANSIONS = {
@@ -45,27 +48,64 @@ def _favoured(section: str | None, hit_key: str | None, path: str, text: str) ->
     return False
 
 
+@dataclass(frozen=True)
+class ReportScope:
+    """The reports of a text question that names no body: those of ``years`` (every year held when none), of a kind
+    of body (``kind``: 街道, 镇 …, any when None) and of a ``place``, as :class:`Tables` lists them."""
+    years: tuple[int, ...] = ()
+    kind: str | None = None
+    place: str | None = None
+
+    def listed(self, tables: Tables) -> list[ReportRef]:
+        years = self.years or tables.years(self.kind, self.place)
+        return [r for year in years for r in tables.reports_in(year, self.kind, self.place)]
+
+
+MAX_SCOPES = 8  # scopes whose report ids are kept (each up to one id per report held)
+
+
 class Retriever:
     def __init__(self, conn: sqlite3.Connection, dense: DenseIndex | None = None, embedder: Embedder | None = None,
-                 total: int | None = None, doc_freqs: dict[str, int] | None = None):
+                 total: int | None = None, cache: dict[Any, Any] | None = None):
+        """``cache``: a dict kept while the store is unchanged, for what is read once (see :mod:`index.lexical`)."""
         self.conn = conn
-        self.lexical = LexicalIndex(conn, total, doc_freqs)
+        self.cache = cache if cache is not None else {}
+        self.lexical = LexicalIndex(conn, total, self.cache)
         self.dense = dense if embedder is not None else None
         self.embedder = embedder
 
-    def search(self, question: str, query: Query, reports: Sequence[ReportRef], limit: int = 8,
+    def held(self, scope: ReportScope) -> tuple[str, ...]:
+        """The ids of the reports in ``scope``, listed once while the store is unchanged (one scope can be most of
+        the corpus: listing 9,000 reports costs more than searching them)."""
+        ids = self.cache.get(scope)
+        if ids is None:
+            ids = tuple(r.id for r in scope.listed(Tables(self.conn)))
+            scopes = [key for key in list(self.cache) if isinstance(key, ReportScope)]  # (list: one step, threads)
+            for key in scopes[:len(scopes) + 1 - MAX_SCOPES]:
+                self.cache.pop(key, None)
+            self.cache[scope] = ids
+        return ids
+
+    def search(self, question: str, query: Query, reports: Sequence[ReportRef] | ReportScope, limit: int = 8,
                mode: str = "hybrid") -> list[Hit]:
-        """Passages for ``question`` within ``reports`` (all when empty); mode: hybrid | bm25 | dense."""
-        by_id = {r.id: r for r in reports}
+        """Passages for ``question`` within ``reports``: the named reports (all when none) or those of a scope;
+        mode: hybrid | bm25 | dense."""
+        scope = self.held(reports) if isinstance(reports, ReportScope) else None
+        if scope == ():
+            return []
+        by_id = {r.id: r for r in reports} if scope is None else {}
+        report_ids = scope if scope is not None else tuple(by_id)
         # within named reports, their names and years only add noise to the scores
-        asked = query.topic if by_id and query.topic.strip() else query.text  # simplified, as indexed
+        asked = query.topic if report_ids and query.topic.strip() else query.text  # simplified, as indexed
         search_text = asked + " " + SECTION_EXPANSIONS.get(query.section or "", "")
         rankings: list[list[int]] = []
         if mode in ("hybrid", "bm25"):
-            rankings.append([pid for pid, _ in self.lexical.search(search_text, tuple(by_id), "text", 30)])
+            rankings.append([pid for pid, _ in self.lexical.search(search_text, report_ids, "text", 30)])
         if mode in ("hybrid", "dense") and self.dense is not None and self.embedder is not None:
             allowed = None
-            if by_id:
+            if scope is not None:
+                allowed = self.lexical.passage_ids(scope, "text")
+            elif by_id:
                 marks = ",".join("?" * len(by_id))
                 allowed = [pid for (pid,) in self.conn.execute(
                     f"SELECT id FROM passages WHERE kind = 'text' AND report_id IN ({marks})", tuple(by_id))]
@@ -75,11 +115,13 @@ class Retriever:
         if not scores:
             return []
         rows = self._passages(list(scores))
+        if not by_id:  # named reports: only their passages are hits (a scope's rankings keep to it)
+            by_id = self._reports({report_id for report_id, *_ in rows.values()})
         hits = []
         for pid, (report_id, kind, key, path, text) in rows.items():
-            if kind != "text" or (by_id and report_id not in by_id):
+            if kind != "text" or report_id not in by_id:
                 continue
-            report = by_id.get(report_id) or self._report(report_id)
+            report = by_id[report_id]
             favoured = _favoured(query.section, key, path, text)
             hits.append(Hit(pid, scores[pid] + (_SECTION_BONUS if favoured else 0.0), report, kind, key, path, text,
                             favoured))
@@ -92,10 +134,11 @@ class Retriever:
             f"SELECT id, report_id, kind, section_key, section, text FROM passages WHERE id IN ({marks})", ids)
         return {row[0]: row[1:] for row in rows}
 
-    def _report(self, report_id: str) -> ReportRef:
-        row = self.conn.execute("SELECT id, body, body_full, year, title, source, format, tables FROM reports WHERE id = ?",
-                                (report_id,)).fetchone()
-        return ReportRef(*row)
+    def _reports(self, ids: set[str]) -> dict[str, ReportRef]:
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(f"SELECT id, body, body_full, year, title, source, format, tables FROM reports"
+                                 f" WHERE id IN ({marks})", tuple(ids))
+        return {row[0]: ReportRef(*row) for row in rows}
 
 
 def _sentences(text: str) -> list[str]:

@@ -19,7 +19,7 @@ from .dense import DenseIndex, Embedder, current_dir, load_embedder, read_meta
 from .followup import Context, next_context, read_follow_up
 from .gazetteer import Gazetteer
 from .model import Answer, Citation, Hit, Query, ReportRef
-from .narrative import Retriever, asks_count, mentions_asked, number_sentence, quote_answer
+from .narrative import ReportScope, Retriever, asks_count, mentions_asked, number_sentence, quote_answer
 from .numeric import Tables, contradictions, describe_share, describe_value, read_measure, whole_of
 from .question import MAX_QUESTION_CHARS, asks_total, parse_question, truncated
 from .wording import W
@@ -479,15 +479,16 @@ class Answerer:
             return []
         tables = Tables(self._conn())
         query = parse_question(question, self.gazetteer)
-        reports = self._narrative_reports(question, query, tables, [])
+        retriever = Retriever(self._conn(), self._loaded(), self.embedder, self.passage_count, self._doc_freqs)
+        reports = self._narrative_reports(question, query, tables, [], retriever)
         if isinstance(reports, Answer):
             return []
-        retriever = Retriever(self._conn(), self._loaded(), self.embedder, self.passage_count, self._doc_freqs)
         return retriever.search(question, query, reports, limit=limit, mode=mode or self.mode)
 
-    def _narrative_reports(self, question: str, query: Query, tables: Tables,
-                           warnings: list[str]) -> list[ReportRef] | Answer:
-        """The reports a narrative question is about (none: all), or the answer saying none is held."""
+    def _narrative_reports(self, question: str, query: Query, tables: Tables, warnings: list[str],
+                           retriever: Retriever) -> list[ReportRef] | ReportScope | Answer:
+        """The reports a narrative question is about (none: all): the named ones, or the scope of the years or kind
+        of body it asks about; or the answer saying none is held."""
         if query.bodies:
             reports = []
             for body in query.bodies:
@@ -497,40 +498,44 @@ class Answerer:
                 reports.append(found)
             return reports
         if query.years or query.scope:  # 2020年各街道…, 哪些镇提到了…: the reports of those years or bodies
-            years = query.years or tables.years(query.scope, query.place)
-            reports = [r for year in years for r in tables.reports_in(year, query.scope, query.place)]
-            if not reports:
+            scope = ReportScope(query.years, query.scope, query.place)
+            if not retriever.held(scope):
                 text = W.NOTHING_FOUND.format(scope=f"{query.years[0]}年") if query.years else \
                     W.AGG_NO_SCOPE.format(scope=query.scope)
                 return Answer(question, "none", text, warnings=tuple(warnings))
-            return reports
+            return scope
         return []
 
     def _narrative(self, question: str, query: Query, tables: Tables, warnings: list[str], mode: str) -> Answer:
-        reports = self._narrative_reports(question, query, tables, warnings)
+        retriever = Retriever(self._conn(), self._loaded(), self.embedder, self.passage_count, self._doc_freqs)
+        reports = self._narrative_reports(question, query, tables, warnings, retriever)
         if isinstance(reports, Answer):
             return reports
-        retriever = Retriever(self._conn(), self._loaded(), self.embedder, self.passage_count, self._doc_freqs)
         hits = retriever.search(question, query, reports, mode=mode)
+
+        def searched() -> str:  # the reports searched, for an answer saying what they do not hold
+            held = reports.listed(tables) if isinstance(reports, ReportScope) else reports
+            return "、".join(f"{r.body}{r.year}年" for r in held)
+
         if not hits:
-            scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"
+            scope = searched() or "已收录"
             return Answer(question, "none", W.NOTHING_FOUND.format(scope=scope), warnings=tuple(warnings))
         if query.section == "contact" and query.bodies and not any(h.favoured for h in hits):
-            scope = "、".join(f"{r.body}{r.year}年" for r in reports)  # 电话是多少: no passage gives a contact
+            scope = searched()  # 电话是多少: no passage gives a contact
             return Answer(question, "none", W.NOT_WRITTEN.format(scope=scope, topic="联系方式"), warnings=tuple(warnings))
         stated = number_sentence(query, hits) if asks_count(question) else None
         if query.leftover and query.asks_count and stated is None and query.bodies and query.section != "contact" \
                 and not _mentioned(" ".join(query.leftover_words), hits, head=True):
-            scope = "、".join(f"{r.body}{r.year}年" for r in reports)  # 访问量是多少: no cell, no sentence says it
+            scope = searched()  # 访问量是多少: no cell, no sentence says it
             return Answer(question, "none", W.NUMBER_NOT_STATED.format(scope=scope, topic=_topic_words(query)),
                           warnings=tuple(warnings))
         if query.leftover and stated is None and not any(h.favoured for h in hits) and not _mentioned(query.leftover, hits):
-            scope = "、".join(f"{r.body}{r.year}年" for r in reports) or "已收录"  # 书记是谁: the reports do not say
+            scope = searched() or "已收录"  # 书记是谁: the reports do not say
             return Answer(question, "none", W.NOT_WRITTEN.format(scope=scope, topic="".join(query.leftover_words) or query.leftover),
                           warnings=tuple(warnings))
         if query.bodies and query.measure is None and asks_count(question) and stated is None \
                 and not mentions_asked(query, hits):
-            scope = "、".join(f"{r.body}{r.year}年" for r in reports)  # "员工人数是多少": no table row, no sentence
+            scope = searched()  # "员工人数是多少": no table row, no sentence
             return Answer(question, "none", W.NUMBER_NOT_STATED.format(scope=scope, topic=_topic_words(query)),
                           warnings=tuple(warnings))
         text, citations = quote_answer(query, hits, self.config.index.passages_per_answer, stated)
