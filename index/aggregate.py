@@ -8,8 +8,9 @@ from dataclasses import replace
 from ingest.checks import fmt_number
 
 from .model import Answer, Chart, Citation, Query, ReportRef
-from .numeric import Reading, Tables, column_keys, is_money, read_measures, shown
+from .numeric import Reading, Tables, column_keys, is_money, shown
 from .phrasing import subject
+from .tally import Tally, column_labels, in_full, tally
 from .wording import W
 
 __all__ = ["aggregate_answer"]
@@ -18,14 +19,17 @@ __all__ = ["aggregate_answer"]
 MAX_LISTED = 30  # parts named in an answer's text
 MAX_CITED = 50  # citations attached (the first ones in the answer's order)
 _IN_WAN = {"万元": 1.0, "元": 0.0001, "亿元": 10000.0}  # money units, as 万元
+_GOVERNMENT = re.compile(r"(?:人民政府|政府)$")
+_PLACE_END = re.compile(r"[省市县区]$")
+_PLACE_CHARS = frozenset("省市县区")  # a place's own body has one of them in its name (no 街道 has)
 
 
-def _comparable(reading: Reading, money: bool) -> float:
+def _comparable(reading: Tally, money: bool) -> float:
     """A value comparable across reports: money in 万元 (every unit is stated by then), counts as they are."""
     return reading.value * _IN_WAN[reading.unit] if money else reading.value
 
 
-def _difference(first: Reading, second: Reading, value: float, money: bool) -> str:
+def _difference(first: Tally, second: Tally, value: float, money: bool) -> str:
     """"2020年比2019年多 6 件" for one body, "左家庄街道2019年比柴桥街道2019年多 1 件" for two (the readings share
     their unit)."""
     name = lambda r: f"{r.report.body}{r.report.year}年"  # noqa: E731
@@ -45,14 +49,20 @@ def _citation(reading: Reading) -> Citation:
                     f"表{reading.measure.table} {reading.measure.label}", text)
 
 
-def _broken(tables: Tables, readings: list[Reading], operation: str) -> list[str]:
+def _citations(tables: Tables, rows: list[Tally], query: Query) -> tuple[Citation, ...]:
+    """A citation of each of ``rows``, its cells read for it."""
+    return tuple(_citation(r) for r in in_full(tables, rows, query.measure, query))
+
+
+def _broken(tables: Tables, readings: list[Tally], query: Query) -> list[str]:
     """The readings among ``readings`` whose cells take part in a rule their report breaks, said once each: a
     ranking or total over a printed cell the report's own arithmetic contradicts is flagged (the printed number is
     what is ranked). A place's own report summed with its bodies' reports is said too: it may count them again."""
-    notes = [W.FINDING.format(message=message) for _, message in _contradicted(tables, readings[:MAX_LISTED])]
+    operation = query.operation
+    notes = [W.FINDING.format(message=message) for _, message in _contradicted(tables, readings[:MAX_LISTED], query)]
     bodies = {r.report.body for r in readings}
-    places = sorted(b for b in bodies if (place := re.sub(r"(?:人民政府|政府)$", "", b)) and re.search(r"[省市县区]$", place)
-                    and any(o != b and o.startswith(place) for o in bodies))
+    places = sorted(b for b in bodies if not _PLACE_CHARS.isdisjoint(b) and (place := _GOVERNMENT.sub("", b))
+                    and _PLACE_END.search(place) and any(o != b and o.startswith(place) for o in bodies))
     if places and operation == "sum":
         notes.append(W.AGG_PLACE_AND_BODIES.format(places="、".join(places)))
     return notes
@@ -63,19 +73,25 @@ def _broken(tables: Tables, readings: list[Reading], operation: str) -> list[str
 OWN_ROW_RULES = ("t3_row_sum", "t4_group_sum")
 
 
-def _contradicted(tables: Tables, readings: list[Reading], rules: tuple[str, ...] = ()) -> list[tuple[Reading, str]]:
+def _contradicted(tables: Tables, readings: list[Tally], query: Query,
+                  rules: tuple[str, ...] = ()) -> list[tuple[Tally, str]]:
     """The readings whose cells take part in a rule their own report breaks (of ``rules`` when given), each with
-    the first such finding."""
+    the first such finding. The findings of all of them are read at once; the cells only of those with a finding
+    about the measure's rows."""
+    measure = query.measure
+    rows = tuple(dict.fromkeys(row for rows in (measure.rows,) + measure.alternatives for row in rows))
+    broken = tables.findings_of([r.report.id for r in readings], rules, measure.table, rows)
+    suspects = [r for r in readings if r.report.id in broken]
     found = []
-    for reading in readings:
-        used = {f"{c.table}/{c.row_key}/{c.col_key}" for c in reading.cells}
-        message = next((m for m, refs in tables.findings(reading.report.id, rules) if used & set(refs)), None)
+    for reading, full in zip(suspects, in_full(tables, suspects, measure, query)):
+        used = {f"{c.table}/{c.row_key}/{c.col_key}" for c in full.cells}
+        message = next((m for m, refs in broken[reading.report.id] if used & set(refs)), None)
         if message is not None:
             found.append((reading, message))
     return found
 
 
-def _chart(kind: str, title: str, rows: list[Reading], label, unit: str | None, money: bool) -> Chart | None:
+def _chart(kind: str, title: str, rows: list[Tally], label, unit: str | None, money: bool) -> Chart | None:
     """The readings drawn in the order given (two at least: one number is no chart), money in 万元 when the units
     differ."""
     rows = rows[:MAX_LISTED]
@@ -105,17 +121,19 @@ def _could_be(tables: Tables, reading: Reading, refs: tuple[str, ...]) -> tuple[
     return (reading.value, other)
 
 
-def _ranking_holds(tables: Tables, good: list[Reading], contradicted: list[tuple[Reading, str]], query: Query,
+def _ranking_holds(tables: Tables, good: list[Tally], contradicted: list[tuple[Tally, str]], query: Query,
                    money: bool) -> bool:
     """Whether what a ranking question asks (the largest, the n-th, the order) is the same whichever value each
     self-contradicting reading has: 海坛 0 or 6 does not move the largest, 69."""
     if money or len(contradicted) > 4:
         return False
     ascending = query.operation in ("min", "rank_min", "nth_min")
+    full = {id(r): reading for (r, _), reading in
+            zip(contradicted, in_full(tables, [r for r, _ in contradicted], query.measure, query))}
     refs = {id(r): next(refs for m, refs in tables.findings(r.report.id, OWN_ROW_RULES)
-                        if {f"{c.table}/{c.row_key}/{c.col_key}" for c in r.cells} & set(refs))
+                        if {f"{c.table}/{c.row_key}/{c.col_key}" for c in full[id(r)].cells} & set(refs))
             for r, _ in contradicted}
-    choices = [_could_be(tables, r, refs[id(r)]) for r, _ in contradicted]
+    choices = [_could_be(tables, full[id(r)], refs[id(r)]) for r, _ in contradicted]
     if not all(choices):
         return False
 
@@ -150,17 +168,17 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
     assert measure is not None
     columns, column_label = column_keys(query, measure)
     label = subject(measure, columns, column_label if measure.table == "二" else "")
-    readings = read_measures(tables, reports, measure, query)
+    readings = tally(tables, reports, measure, query)
     good = [r for r in readings if r.status == "ok"]
     skipped = [r for r in readings if r.status != "ok"]
     skipped_note = W.AGG_SKIPPED.format(names="、".join(f"{r.report.body}{r.report.year}年" for r in skipped))
     if skipped:
         warnings.append(skipped_note)
-    if measure.table == "二" and any(r.cells[0].col_key != measure.column for r in good):  # the other format's column
+    if measure.table == "二" and any(r.column != measure.column for r in good):  # the other format's column
         warnings.append(W.AGG_COLUMNS_READ.format(parts="，".join(
-            f"{r.report.body}{r.report.year}年 {r.column_label}" for r in good)))
+            f"{r.report.body}{r.report.year}年 {read}" for r, read in zip(good, column_labels(tables, good, "二")))))
     year = year or (reports[0].year if reports else "")
-    warnings += _broken(tables, good, query.operation)
+    warnings += _broken(tables, good, query)
     if not good:
         text = W.AGG_NONE.format(year=year) if year else W.AGG_NONE_NAMED
         return Answer(question, "none", text, warnings=tuple(warnings))
@@ -171,7 +189,7 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
         good = [r for r in good if r.unit in _IN_WAN]
         if not good:
             return Answer(question, "aggregate", W.AGG_NO_UNITS.format(year=year, label=label), None, None, None,
-                          year if isinstance(year, int) else None, tuple(_citation(r) for r in unstated),
+                          year if isinstance(year, int) else None, _citations(tables, unstated, query),
                           tuple(warnings))
     unit = good[0].unit if len({r.unit for r in good}) == 1 else None
     if money and len({r.unit for r in good}) > 1 and operation_is_not_sum(query):
@@ -183,12 +201,12 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
     several_years = len({r.report.year for r in good}) > 1
     one_body = len({r.report.body for r in good}) == 1
 
-    def fmt(r: Reading) -> str:
+    def fmt(r: Tally) -> str:
         name = f"{r.report.year}年" if one_body and several_years else \
             r.report.body + (f"{r.report.year}年" if several_years else "")
         return f"{name} {shown(r.value, r.unit, money)}"
 
-    def listed(rows: list[Reading], numbered: bool = False) -> str:
+    def listed(rows: list[Tally], numbered: bool = False) -> str:
         """The first ``MAX_LISTED`` parts, then how many more: a sum over thousands of reports stays readable."""
         parts = [f"{i}. {fmt(r)}" if numbered else fmt(r) for i, r in enumerate(rows[:MAX_LISTED], 1)]
         more = f"……等共 {len(rows)} 份" if len(rows) > MAX_LISTED else ""
@@ -211,9 +229,9 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
         if blank:
             warnings.append(W.AGG_SKIPPED.format(names="、".join(f"{r.report.body}{r.report.year}年" for r in blank)))
         return Answer(question, "aggregate", text, None, None, None, year if isinstance(year, int) else None,
-                      tuple(_citation(r) for r in ordered[:MAX_CITED]), tuple(warnings))
+                      _citations(tables, ordered[:MAX_CITED], query), tuple(warnings))
     ranking = ("max", "min", "rank", "rank_min", "nth", "nth_min")
-    if operation in ranking and (contradicted := _contradicted(tables, good, OWN_ROW_RULES)) \
+    if operation in ranking and (contradicted := _contradicted(tables, good, query, OWN_ROW_RULES)) \
             and not _ranking_holds(tables, good, contradicted, query, money):
         # a printed number its own row contradicts (总计 0, its columns 6) that could move what is asked: no headline
         ordered = sorted(good, key=lambda r: _comparable(r, money), reverse=True)
@@ -222,7 +240,7 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
             else "的排名", names="、".join(f"{r.report.body}{r.report.year}年" for r, _ in contradicted),
             parts=listed(ordered))
         return Answer(question, "aggregate", text, None, None, None, year if isinstance(year, int) else None,
-                      tuple(_citation(r) for r in ordered[:MAX_CITED]), tuple(warnings))
+                      _citations(tables, ordered[:MAX_CITED], query), tuple(warnings))
     if operation in ranking:
         ascending = operation in ("min", "rank_min", "nth_min")
         ordered = sorted(good, key=lambda r: _comparable(r, money), reverse=not ascending)
@@ -310,12 +328,12 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
             value = sum(r.value for r in good)
             text = W.AGG_SUM.format(year=year, scope=scope, label=label, value=shown(value, unit, money), n=len(good),
                                     parts=listed(good))
-        if contradicted := _contradicted(tables, good, OWN_ROW_RULES):  # a printed number its own row contradicts:
-            names = "、".join(f"{r.report.body}{r.report.year}年" for r, _ in contradicted)  # no known total
+        if contradicted := _contradicted(tables, good, query, OWN_ROW_RULES):  # a printed number its own row
+            names = "、".join(f"{r.report.body}{r.report.year}年" for r, _ in contradicted)  # contradicts: no total
             text = W.AGG_SUM_CONTRADICTED.format(year=f"{year}年" if year and not (one_body and several_years) else "",
                                                  scope=scope if not one_body else good[0].report.body, label=label,
                                                  names=names, parts=listed(good),
                                                  value=shown(round(value, 6), unit, money))
             value = None
     return Answer(question, "aggregate", text, value, unit, org, year if isinstance(year, int) else None,
-                  tuple(_citation(r) for r in good[:MAX_CITED]), tuple(warnings), chart=chart)
+                  _citations(tables, good[:MAX_CITED], query), tuple(warnings), chart=chart)

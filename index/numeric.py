@@ -55,6 +55,7 @@ class Tables:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+        self._indexes: dict[str, bool] = {}
 
     def _refs(self, where: str, args: tuple) -> list[ReportRef]:
         """Reports matching ``where``: one per body and year, the full report where an excerpt of it is held too."""
@@ -111,19 +112,21 @@ class Tables:
         return self.cells_of([report_id], table, rows).get(report_id, [])
 
     def cells_of(self, report_ids: list[str], table: str, rows: tuple[str, ...]) -> dict[str, list[Cell]]:
-        """The same for many reports at once (one query per 500 reports): report id -> cells."""
-        clauses = " OR ".join("row_key = ? OR row_key LIKE ?" for _ in rows)
+        """The same for many reports at once (one query per 500 reports): report id -> cells, each report's in the
+        order of their keys (row, then column)."""
+        # 'x/' <= key < 'x0' is every key that starts with 'x/' ('0' follows '/'): LIKE 'x/%', but by the key
+        clauses = " OR ".join("row_key = ? OR (row_key >= ? AND row_key < ?)" for _ in rows)
         row_args: list = []
         for row in rows:
-            row_args += [row, row + "/%"]
+            row_args += [row, row + "/", row + "0"]
         found: dict[str, list[Cell]] = {}
         for start in range(0, len(report_ids), 500):
             chunk = report_ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
             for report_id, *row in self.conn.execute(
                     "SELECT report_id, tbl, row_key, row_label, col_key, col_label, value, unit, raw, status, warning, how"
-                    f" FROM cells WHERE report_id IN ({marks}) AND tbl = ? AND ({clauses})",
-                    [*chunk, table, *row_args]):
+                    f" FROM cells WHERE report_id IN ({marks}) AND tbl = ? AND ({clauses})"
+                    " ORDER BY report_id, row_key, col_key", [*chunk, table, *row_args]):
                 found.setdefault(report_id, []).append(Cell(*row))
         return found
 
@@ -134,6 +137,32 @@ class Tables:
             sql += f" AND rule IN ({','.join('?' * len(rules))})"
         rows = self.conn.execute(sql, (report_id, *rules)).fetchall()
         return [(message, tuple(json.loads(cells))) for message, cells in rows]
+
+    def findings_of(self, report_ids: list[str], rules: tuple[str, ...] = (), table: str = "",
+                    rows: tuple[str, ...] = ()) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+        """``findings`` of many reports with one query: report id -> (message, cell refs), each report's in the
+        same order. With ``table`` and ``rows``, only the findings that name a cell of those rows (or their
+        sub-rows): the others cannot take part in what a measure of them reads."""
+        sql = "SELECT report_id, message, cells FROM findings WHERE report_id IN (SELECT value FROM json_each(?))"
+        args: list = [json.dumps(list(dict.fromkeys(report_ids)))]
+        if rules:
+            sql += f" AND rule IN ({','.join('?' * len(rules))})"
+            args += rules
+        if rows:
+            sql += (" AND EXISTS (SELECT 1 FROM json_each(findings.cells) ref WHERE "
+                    + " OR ".join("(ref.value >= ? AND ref.value < ?)" for _ in rows) + ")")
+            args += [bound for row in rows for bound in (f"{table}/{row}/", f"{table}/{row}0")]
+        found: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for report_id, message, cells in self.conn.execute(sql + " ORDER BY rowid", args):
+            found.setdefault(report_id, []).append((message, tuple(json.loads(cells))))
+        return found
+
+    def has_index(self, name: str) -> bool:
+        """Whether the store has this index (a store written before it was added gets it at its next ingest)."""
+        if name not in self._indexes:
+            self._indexes[name] = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone() is not None
+        return self._indexes[name]
 
 
 def _scope_clause(scope: str | None, place: str | None = None) -> tuple[str, tuple[str, ...]]:

@@ -247,6 +247,8 @@ def run_ingest(args: argparse.Namespace) -> int:
         finally:  # also on Ctrl-C or an error: what was committed is recorded
             if warning := ledger.save():
                 print(f"! {warning}")
+        if counts["added"] or counts["replaced"] or counts["reparsed"]:
+            store.analyze()  # the planner's statistics, for what changed (a run that changes nothing writes nothing)
         totals = store.counts()
     for parser in parsers:
         parser.close()
