@@ -67,6 +67,11 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
+# files read ahead of the one handed back: more than a batch (``Batch.every``), so that the parsing children go on
+# while the writer writes one
+READ_AHEAD = 64
+
+
 @dataclass(frozen=True)
 class Parsed:
     """A file read and parsed, not yet written: what ``write_parsed`` stores."""
@@ -75,6 +80,7 @@ class Parsed:
     report: Report
     sha256: str
     explicit: bool = False
+    tokens: tuple | None = None  # ``ingest.store.passage_tokens(report)``, when cut already (in the parsing child)
 
 
 def ingest_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger | None = None,
@@ -137,12 +143,16 @@ def check_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger 
     return Checked(path, data, sha256, explicit)
 
 
-def parse_checked(checked: Checked, parse: Callable[[bytes, str], Report] = parse_bytes
+def parse_checked(checked: Checked, parse: Callable = parse_bytes, with_tokens: bool = False
                   ) -> Parsed | FileOutcome | tuple[Checked, UnidentifiedReport]:
     """Parse a checked file; no store is read, so this may run in any thread. An excerpt that names no body or
-    year comes back with its partial report, for ``identified`` to place by the store."""
+    year comes back with its partial report, for ``identified`` to place by the store. ``with_tokens``: ``parse``
+    returns the report and its passages' tokens."""
     path, sha256 = checked.path, checked.sha256
     try:
+        if with_tokens:  # ``SandboxedParser.parse_with_tokens``: the child cuts the passages' tokens too
+            report, tokens = parse(checked.data, path.name)
+            return Parsed(path, report, sha256, checked.explicit, tokens)
         return Parsed(path, parse(checked.data, path.name), sha256, checked.explicit)
     except UnidentifiedReport as e:
         return checked, e
@@ -169,7 +179,8 @@ def read_files(paths: Iterable[Path], store: Store, parsers: Sequence, explicit:
                ledger: Ledger | None = None) -> Iterator[tuple[Path, Parsed | FileOutcome]]:
     """``read_file`` of each path, in order, with as many files parsing at once as there are ``parsers`` (each a
     ``SandboxedParser``: its own child process, so parsing runs on as many cores). The store is read here, in the
-    caller's thread; only parsing runs in the worker threads. A few files are read ahead of the one handed back."""
+    caller's thread; only parsing runs in the worker threads. ``READ_AHEAD`` files are read ahead of the one handed
+    back."""
     if len(parsers) <= 1:
         for path in paths:
             yield path, read_file(path, store, explicit(path), ledger, parsers[0].parse if parsers else parse_bytes)
@@ -180,8 +191,8 @@ def read_files(paths: Iterable[Path], store: Store, parsers: Sequence, explicit:
 
     def parse(checked: Checked):
         parser = free.get()
-        try:
-            return parse_checked(checked, parser.parse)
+        try:  # the tokens cut in the child too: the writer's thread, the one all files go through, does not
+            return parse_checked(checked, parser.parse_with_tokens, with_tokens=True)
         finally:
             free.put(parser)
 
@@ -192,7 +203,7 @@ def read_files(paths: Iterable[Path], store: Store, parsers: Sequence, explicit:
                 for path in paths:
                     checked = check_file(path, store, explicit(path), ledger)
                     ahead.append((path, pool.submit(parse, checked) if isinstance(checked, Checked) else checked))
-                    while len(ahead) > 2 * len(parsers):
+                    while len(ahead) > READ_AHEAD:
                         yield _settled(ahead.popleft(), store)
             except Exception:
                 raise
@@ -217,7 +228,7 @@ def write_parsed(parsed: Parsed, store: Store) -> FileOutcome:
     """Store a parsed file (its own transaction, or a savepoint inside ``Store.batch``)."""
     path, sha256 = parsed.path, parsed.sha256
     try:
-        result = store.write(parsed.report, sha256, restore=parsed.explicit)
+        result = store.write(parsed.report, sha256, restore=parsed.explicit, tokens=parsed.tokens)
     except NianbaoError as e:  # the store's own errors (a database another process holds) are not the file's
         return FileOutcome(path, "failed", error=str(e), sha256=sha256)
     return FileOutcome(path, result.status, parsed.report, replaced_source=result.replaced_source,

@@ -23,9 +23,10 @@ SECONDS = 25.0  # a whole report parses in well under a second; a file taking th
 
 
 def _serve(conn: Connection, memory_mb: int) -> None:
-    """The child: parse what comes, send back ("ok", report), ("unidentified", message, partial), ("error",
-    message), or ("fatal", message) before it ends (out of memory)."""
+    """The child: parse what comes, send back ("ok", report, its passages' tokens), ("unidentified", message,
+    partial), ("error", message), or ("fatal", message) before it ends (out of memory)."""
     from .report import parse_bytes
+    from .store import passage_tokens
 
     try:
         mapped = int(open("/proc/self/statm").read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
@@ -33,13 +34,18 @@ def _serve(conn: Connection, memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (OSError, ValueError):
         pass  # no /proc: the time limit still holds
+    parent = os.getppid()
     while True:
         try:
+            while not conn.poll(1.0):  # a parent killed (kill -9) ends its children: the pipe alone may not say so,
+                if os.getppid() != parent:  # a sibling forked later holds its other end
+                    return
             data, name = conn.recv()
         except EOFError:
             return
         try:
-            conn.send(("ok", parse_bytes(data, name)))
+            report = parse_bytes(data, name)
+            conn.send(("ok", report, passage_tokens(report)))  # cut here, so the writer does not
         except UnidentifiedReport as e:
             conn.send(("unidentified", str(e), e.partial))
         except NianbaoError as e:
@@ -92,6 +98,10 @@ class SandboxedParser:
         self._child, self._conn = None, None
 
     def parse(self, data: bytes, name: str) -> Report:
+        return self.parse_with_tokens(data, name)[0]
+
+    def parse_with_tokens(self, data: bytes, name: str) -> tuple[Report, tuple]:
+        """The report and its passages' tokens (``ingest.store.passage_tokens``), both made in the child."""
         conn = self._start()
         try:
             conn.send((data, name))
@@ -103,7 +113,7 @@ class SandboxedParser:
             self._stop()
             raise ReadError(over_memory(name, self.memory_mb)) from None
         if reply[0] == "ok":
-            return reply[1]
+            return reply[1], reply[2]
         if reply[0] == "unidentified":
             raise UnidentifiedReport(reply[1], reply[2])
         if reply[0] == "fatal":

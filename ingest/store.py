@@ -25,7 +25,7 @@ from .errors import NianbaoError
 from .model import NO_SUCH_ROW, Cell, Finding, Report
 from .tokenize import tokenize
 
-__all__ = ["open_readonly", "store_id", "Store", "WriteResult", "StoreVersionError", "StoreBusyError", "content_hash", "stored_version", "SCHEMA_VERSION"]
+__all__ = ["open_readonly", "passage_tokens", "store_id", "Store", "WriteResult", "StoreVersionError", "StoreBusyError", "content_hash", "stored_version", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 7
 
@@ -87,6 +87,13 @@ def open_readonly(path: Path, check_same_thread: bool = True) -> sqlite3.Connect
     finally:
         recovery.close()
     return connect()
+
+
+def passage_tokens(report: Report) -> tuple[str, tuple[list[str], ...]]:
+    """The body name and each passage's tokens as the lexical index keeps them (the body, the section and the
+    text): cut where the report is parsed, so that on several cores the writer does not cut them."""
+    return report.body, tuple(tokenize(f"{report.body}\n{p.section}\n{p.search_text or p.text}")
+                              for p in report.passages)
 
 
 def _database(conn: sqlite3.Connection):
@@ -270,11 +277,14 @@ class Store:
             raise StoreBusyError(f"数据库 {self.path} 正被另一个入库进程写入（等了 {self.LOCK_TIMEOUT:.0f} 秒）；"
                                  "请等它完成后再试。") from None
 
-    def write(self, report: Report, sha256: str, restore: bool = False) -> WriteResult:
+    def write(self, report: Report, sha256: str, restore: bool = False,
+              tokens: tuple[str, tuple[list[str], ...]] | None = None) -> WriteResult:
+        """``tokens``: ``passage_tokens(report)`` when they were cut already (in the parsing child)."""
         with self._one_writer():
-            return self._write(report, sha256, restore)
+            return self._write(report, sha256, restore, tokens)
 
-    def _write(self, report: Report, sha256: str, restore: bool = False) -> WriteResult:
+    def _write(self, report: Report, sha256: str, restore: bool = False,
+               tokens: tuple[str, tuple[list[str], ...]] | None = None) -> WriteResult:
         """Store one parsed report in a single transaction (see the module docstring). A body written with or
         without its parent places (``ingest.identity``) is stored under one name. A file read again by newer code
         keeps the time it first came: a report held by a newer file for the same body and year stays that file's
@@ -296,9 +306,9 @@ class Store:
                 self.conn.execute("UPDATE files SET report_id = ?, parser = ? WHERE sha256 = ?",
                                   (old[0], parser_version(), sha256))  # known as an older version of that report
                 return WriteResult("superseded", report_id, old[1])
-            passage_rows = [(content_hash(p.text), p,
-                             " ".join(tokenize(f"{report.body}\n{p.section}\n{p.search_text or p.text}")))
-                            for p in report.passages]
+            if tokens is None or tokens[0] != report.body:  # (renamed since they were cut: cut again)
+                tokens = passage_tokens(report)
+            passage_rows = [(content_hash(p.text), p, " ".join(words)) for p, words in zip(report.passages, tokens[1])]
             if old:
                 self._delete(old[0])
                 # the files it held (and those it had replaced) are older versions of this report now

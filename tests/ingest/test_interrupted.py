@@ -120,3 +120,43 @@ def test_a_bot_killed_mid_upload_leaves_a_store_that_answers(tmp_path):
     asked = _ask(config_path)
     assert asked.returncode == 0 and '"value": 18' in asked.stdout, asked.stderr
     assert not [p for p in (tmp_path / "reports").iterdir() if p.name.startswith(".")]  # no half-moved upload
+
+
+def test_the_parsing_children_of_a_killed_ingest_end_too(tmp_path):
+    """kill -9 of python -m ingest leaves no parsing child behind (each waits for files from its parent)."""
+    import os
+    import time
+
+    from benchmarks.corpus import generate
+
+    config_path = _sample_store(tmp_path)
+    generate(tmp_path / "corpus", 1000, 4)
+    command = [sys.executable, "-m", "ingest", "--config", str(config_path), "--quiet", "--no-index", "--jobs", "2",
+               str(tmp_path / "corpus")]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> list[int]:
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == process.pid:
+                found.append(int(stat.parent.name))
+        return found
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(children()) < 2 and process.poll() is None:
+        time.sleep(0.1)
+    children = children()
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in children):
+        time.sleep(0.2)
+    alive = [pid for pid in children if Path(f"/proc/{pid}").exists()
+             and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]
+    for pid in alive:
+        os.kill(pid, 9)
+    assert children and not alive
