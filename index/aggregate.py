@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ingest.checks import fmt_number
 
@@ -59,7 +59,7 @@ def _broken(tables: Tables, readings: list[Tally], query: Query) -> list[str]:
     ranking or total over a printed cell the report's own arithmetic contradicts is flagged (the printed number is
     what is ranked). A place's own report summed with its bodies' reports is said too: it may count them again."""
     operation = query.operation
-    notes = [W.FINDING.format(message=message) for _, message in _contradicted(tables, readings[:MAX_LISTED], query)]
+    notes = [W.FINDING.format(message=c.message) for c in _contradicted(tables, readings[:MAX_LISTED], query)]
     bodies = {r.report.body for r in readings}
     places = sorted(b for b in bodies if not _PLACE_CHARS.isdisjoint(b) and (place := _GOVERNMENT.sub("", b))
                     and _PLACE_END.search(place) and any(o != b and o.startswith(place) for o in bodies))
@@ -73,8 +73,18 @@ def _broken(tables: Tables, readings: list[Tally], query: Query) -> list[str]:
 OWN_ROW_RULES = ("t3_row_sum", "t4_group_sum")
 
 
+@dataclass(frozen=True)
+class Contradiction:
+    """A reading whose cells take part in a rule its own report breaks."""
+
+    reading: Tally
+    message: str  # the first such finding
+    full: Reading  # the reading with its cells
+    refs: tuple[str, ...]  # the cells of that finding (table/row/column), a sum's parts first, its total last
+
+
 def _contradicted(tables: Tables, readings: list[Tally], query: Query,
-                  rules: tuple[str, ...] = ()) -> list[tuple[Tally, str]]:
+                  rules: tuple[str, ...] = ()) -> list[Contradiction]:
     """The readings whose cells take part in a rule their own report breaks (of ``rules`` when given), each with
     the first such finding. The findings of all of them are read at once; the cells only of those with a finding
     about the measure's rows."""
@@ -85,9 +95,9 @@ def _contradicted(tables: Tables, readings: list[Tally], query: Query,
     found = []
     for reading, full in zip(suspects, in_full(tables, suspects, measure, query)):
         used = {f"{c.table}/{c.row_key}/{c.col_key}" for c in full.cells}
-        message = next((m for m, refs in broken[reading.report.id] if used & set(refs)), None)
-        if message is not None:
-            found.append((reading, message))
+        first = next(((m, refs) for m, refs in broken[reading.report.id] if used & set(refs)), None)
+        if first is not None:
+            found.append(Contradiction(reading, first[0], full, tuple(first[1])))
     return found
 
 
@@ -121,19 +131,14 @@ def _could_be(tables: Tables, reading: Reading, refs: tuple[str, ...]) -> tuple[
     return (reading.value, other)
 
 
-def _ranking_holds(tables: Tables, good: list[Tally], contradicted: list[tuple[Tally, str]], query: Query,
+def _ranking_holds(tables: Tables, good: list[Tally], contradicted: list[Contradiction], query: Query,
                    money: bool) -> bool:
     """Whether what a ranking question asks (the largest, the n-th, the order) is the same whichever value each
     self-contradicting reading has: 海坛 0 or 6 does not move the largest, 69."""
     if money or len(contradicted) > 4:
         return False
     ascending = query.operation in ("min", "rank_min", "nth_min")
-    full = {id(r): reading for (r, _), reading in
-            zip(contradicted, in_full(tables, [r for r, _ in contradicted], query.measure, query))}
-    refs = {id(r): next(refs for m, refs in tables.findings(r.report.id, OWN_ROW_RULES)
-                        if {f"{c.table}/{c.row_key}/{c.col_key}" for c in full[id(r)].cells} & set(refs))
-            for r, _ in contradicted}
-    choices = [_could_be(tables, full[id(r)], refs[id(r)]) for r, _ in contradicted]
+    choices = [_could_be(tables, c.full, c.refs) for c in contradicted]
     if not all(choices):
         return False
 
@@ -153,7 +158,7 @@ def _ranking_holds(tables: Tables, good: list[Tally], contradicted: list[tuple[T
 
     first = asked({})
     return first is not None and all(
-        asked({id(r): v for (r, _), v in zip(contradicted, values)}) == first
+        asked({id(c.reading): v for c, v in zip(contradicted, values)}) == first
         for values in itertools.product(*choices))
 
 
@@ -237,7 +242,7 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
         ordered = sorted(good, key=lambda r: _comparable(r, money), reverse=True)
         text = W.AGG_RANK_CONTRADICTED.format(
             year=year, scope=scope, label=label, what="哪个最多" if operation == "max" else "哪个最少" if operation == "min"
-            else "的排名", names="、".join(f"{r.report.body}{r.report.year}年" for r, _ in contradicted),
+            else "的排名", names="、".join(f"{c.reading.report.body}{c.reading.report.year}年" for c in contradicted),
             parts=listed(ordered))
         return Answer(question, "aggregate", text, None, None, None, year if isinstance(year, int) else None,
                       _citations(tables, ordered[:MAX_CITED], query), tuple(warnings))
@@ -328,8 +333,9 @@ def aggregate_answer(question: str, query: Query, tables: Tables, reports: list[
             value = sum(r.value for r in good)
             text = W.AGG_SUM.format(year=year, scope=scope, label=label, value=shown(value, unit, money), n=len(good),
                                     parts=listed(good))
-        if contradicted := _contradicted(tables, good, query, OWN_ROW_RULES):  # a printed number its own row
-            names = "、".join(f"{r.report.body}{r.report.year}年" for r, _ in contradicted)  # contradicts: no total
+        # a printed number its own row contradicts: no known total
+        if contradicted := _contradicted(tables, good, query, OWN_ROW_RULES):
+            names = "、".join(f"{c.reading.report.body}{c.reading.report.year}年" for c in contradicted)
             text = W.AGG_SUM_CONTRADICTED.format(year=f"{year}年" if year and not (one_body and several_years) else "",
                                                  scope=scope if not one_body else good[0].report.body, label=label,
                                                  names=names, parts=listed(good),
