@@ -99,6 +99,14 @@ class _Kept:
         self.held = 0  # shares kept
         self.masks: OrderedDict[tuple, np.ndarray] = OrderedDict()
 
+    def recent(self, cache: OrderedDict, key):
+        """``cache[key]`` (marked as the most recently used), or None."""
+        with self.lock:
+            found = cache.get(key)
+            if found is not None:
+                cache.move_to_end(key)
+            return found
+
     def forget(self) -> None:
         """Drop all that was read against the passage rows (the document frequencies stay)."""
         with self.lock:
@@ -226,11 +234,8 @@ class LexicalIndex:
         import numpy as np
 
         kept, key = self._kept, (kind, term)
-        with kept.lock:
-            found = kept.shares.get(key)
-            if found is not None:
-                kept.shares.move_to_end(key)
-                return found
+        if (found := kept.recent(kept.shares, key)) is not None:
+            return found
         read = self.conn.execute("SELECT rowid, bm25(passages_fts, 1.0, 0.0) FROM passages_fts"
                                  " WHERE passages_fts MATCH ?", (match_expression([term], (), kind),))
         table = np.fromiter(chain.from_iterable(read), dtype=np.float64).reshape(-1, 2)  # (row ids are < 2**53)
@@ -254,11 +259,8 @@ class LexicalIndex:
         import numpy as np
 
         kept, key = self._kept, (kind, report_ids)
-        with kept.lock:
-            mask = kept.masks.get(key)
-            if mask is not None:
-                kept.masks.move_to_end(key)
-                return mask
+        if (mask := kept.recent(kept.masks, key)) is not None:
+            return mask
         owners = self._owners(kind)
         numbers = self._spans()[0]
         chosen = np.zeros(len(numbers) + 1, dtype=bool)  # the last: the owner of a passage of no report

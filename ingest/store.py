@@ -166,6 +166,8 @@ class Store:
         # and readers would wait for the rest of the batch
         self.conn.execute("PRAGMA cache_size=-131072")
         self.db = _database(self.conn)
+        self._tails: dict[str, set[str]] | None = None  # see _names_by_tail
+        self._tails_version = 0
         self._create()
 
     def close(self) -> None:
@@ -378,7 +380,7 @@ class Store:
         """The held body names by their last three characters, read again when another connection has committed
         since (``PRAGMA data_version``); this connection's own writes are added by ``_one_name``."""
         version = self.conn.execute("PRAGMA data_version").fetchone()[0]
-        if getattr(self, "_tails", None) is None or version != self._tails_version:
+        if self._tails is None or version != self._tails_version:
             tails: dict[str, set[str]] = {}
             for (body,) in self.conn.execute("SELECT DISTINCT body FROM reports"):
                 tails.setdefault(body[-3:], set()).add(body)
