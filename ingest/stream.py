@@ -16,6 +16,7 @@ into one normalised string in which
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -43,29 +44,69 @@ class Stream:
 
 
 def fold(raw: str) -> Stream:
-    """Normalise ``raw`` character by character (see the module docstring), keeping offsets."""
+    """Normalise ``raw`` character by character (see the module docstring), keeping offsets.
+
+    Most of a document is characters that fold to themselves (CJK, ASCII; ``_PLAIN``): each run of them is copied
+    whole, its offsets a range. White space and the characters between those runs go one by one."""
     out: list[str] = []
     origin: list[int] = []
+    last = ""  # the last character written
     pending_space = -1  # offset of a white-space run not yet written
     pending_tab = False
-    for i, char in enumerate(raw):
-        if char.isspace():
-            if pending_space < 0:
-                pending_space = i
-                pending_tab = False
-            pending_tab = pending_tab or char == "\t"
-            continue
-        folded = unicodedata.normalize("NFKC", char) if not ("\u4e00" <= char <= "\u9fff") else char
-        for piece in folded:
-            piece = _FULLWIDTH.get(piece, piece)
-            if pending_space >= 0:
-                if out and out[-1] in _NUMERIC and piece in _NUMERIC:
-                    out.append("|" if pending_tab else " ")
-                    origin.append(pending_space)
-                pending_space = -1
-            out.append(piece)
-            origin.append(i)
+    position = 0
+    for run in itertools.chain(_PLAIN.finditer(raw), (None,)):
+        for i in range(position, run.start() if run else len(raw)):
+            char = raw[i]
+            if char.isspace():
+                if pending_space < 0:
+                    pending_space, pending_tab = i, False
+                pending_tab = pending_tab or char == "\t"
+                continue
+            for piece in _fold_char(char):
+                if pending_space >= 0:
+                    if last in _NUMERIC and piece in _NUMERIC:
+                        out.append("|" if pending_tab else " ")
+                        origin.append(pending_space)
+                    pending_space = -1
+                out.append(piece)
+                origin.append(i)
+                last = piece
+        if run is None:
+            break
+        text = run[0]
+        if pending_space >= 0:
+            if last in _NUMERIC and text[0] in _NUMERIC:
+                out.append("|" if pending_tab else " ")
+                origin.append(pending_space)
+            pending_space = -1
+        out.append(text)
+        origin.extend(range(run.start(), run.end()))
+        last, position = text[-1], run.end()
     return Stream("".join(out), tuple(origin), raw)
+
+
+def _fold_char(char: str) -> str:
+    """One character as NFKC and ``_FULLWIDTH`` fold it (each piece of its NFKC form keeps its offset)."""
+    folded = _FOLDED.get(char)
+    if folded is None:
+        folded = _FOLDED[char] = "".join(_FULLWIDTH.get(p, p) for p in unicodedata.normalize("NFKC", char))
+    return folded
+
+
+_FOLDED: dict[str, str] = {}
+
+
+def _plain_class() -> str:
+    """The characters that fold to themselves, as a regular-expression class: CJK ideographs, and the ASCII and
+    CJK punctuation NFKC leaves as it is and ``_FULLWIDTH`` does not map (checked here, not assumed)."""
+    candidates = [chr(c) for c in (*range(0x21, 0x7F), *range(0x2010, 0x2060), *range(0x3001, 0x3040))]
+    kept = "".join(c for c in candidates if not c.isspace() and c not in _FULLWIDTH
+                   and unicodedata.normalize("NFKC", c) == c)
+    assert all(unicodedata.normalize("NFKC", chr(c)) == chr(c) for c in range(0x4E00, 0xA000))
+    return "[\u4e00-\u9fff" + re.escape(kept) + "]+"
+
+
+_PLAIN = re.compile(_plain_class())
 
 
 def stream_of(blocks) -> Stream:
