@@ -19,7 +19,7 @@ from index.build import build_dense_index
 from index.service import Answerer
 from ingest.config import Config
 from ingest.ledger import Ledger
-from ingest.pipeline import UNPRINTABLE, Batch, FileOutcome, collect_files, file_digest, ingest_file, read_file
+from ingest.pipeline import UNPRINTABLE, Batch, FileOutcome, collect_files, file_digest, ingest_file, read_files
 from ingest.sandbox import SandboxedParser
 from ingest.store import Store
 
@@ -106,9 +106,9 @@ def rebuild_all(config: Config, service: Answerer | None,
                     outcomes.append(outcome)
                     ledger.note(outcome)
 
-            with Batch(store, committed) as batch:  # parsed first, written together
-                for i, path in enumerate(files, 1):
-                    batch.add(read_file(path, store, ledger=ledger, parse=parser.parse))
+            with Batch(store, committed) as batch:  # parsed ahead of the writes, written together
+                for i, (_, item) in enumerate(read_files(files, store, [parser], ledger=ledger), 1):
+                    batch.add(item)
                     on_progress(i, len(files))
             counts = store.counts()
         if warning := ledger.save():

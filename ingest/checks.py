@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from .model import Cell, Finding
 from .template import T3_COLUMNS, T4_COLUMNS, T4_GROUPS, TABLE3, outcome_keys
 
-__all__ = ["check_report", "evaluate_rules", "check_across_years", "row_display", "fmt_number"]
+__all__ = ["ACROSS_YEARS_ROWS", "check_report", "evaluate_rules", "check_across_years", "row_display", "fmt_number"]
 
 _GROUP_NUMBER = {"withheld": "（三）", "unavailable": "（四）", "not_processed": "（五）", "other": "（六）"}
 
@@ -107,8 +107,13 @@ def evaluate_rules(body: str, year: int, cells: Sequence[Cell]) -> tuple[list[Fi
     return findings, checked
 
 
+ACROSS_YEARS_ROWS = (("三", "carried_over"), ("三", "carried_forward"), ("二", "regulations"),
+                     ("二", "normative_documents"))  # the only rows ``check_across_years`` reads
+
+
 def check_across_years(body: str, year: int, cells: Sequence[Cell], previous: Sequence[Cell]) -> list[Finding]:
-    """Year N against year N−1 of the same body: 上年结转 = last year's 结转下年度; 现行有效件数 carried forward."""
+    """Year N against year N−1 of the same body: 上年结转 = last year's 结转下年度; 现行有效件数 carried forward.
+    Cells of rows other than ``ACROSS_YEARS_ROWS`` may be given; they are not read."""
     grid, before = _Grid(cells), _Grid(previous)
     findings: list[Finding] = []
     carried = grid.get("三", "carried_over", "total")

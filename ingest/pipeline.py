@@ -178,12 +178,13 @@ def identified(item: Parsed | FileOutcome | tuple[Checked, UnidentifiedReport], 
 def read_files(paths: Iterable[Path], store: Store, parsers: Sequence, explicit: Callable[[Path], bool] = lambda p: False,
                ledger: Ledger | None = None) -> Iterator[tuple[Path, Parsed | FileOutcome]]:
     """``read_file`` of each path, in order, with as many files parsing at once as there are ``parsers`` (each a
-    ``SandboxedParser``: its own child process, so parsing runs on as many cores). The store is read here, in the
-    caller's thread; only parsing runs in the worker threads. ``READ_AHEAD`` files are read ahead of the one handed
+    ``SandboxedParser``: its own child process, so parsing runs on as many cores, and one child parses the next
+    files while the caller writes; none: parsed here). The store is read here, in the caller's thread; only parsing
+    runs in the worker threads. ``READ_AHEAD`` files are read ahead of the one handed
     back."""
-    if len(parsers) <= 1:
+    if not parsers:
         for path in paths:
-            yield path, read_file(path, store, explicit(path), ledger, parsers[0].parse if parsers else parse_bytes)
+            yield path, read_file(path, store, explicit(path), ledger)
         return
     free: queue.SimpleQueue = queue.SimpleQueue()
     for parser in parsers:
@@ -260,16 +261,15 @@ class Batch:
         if not waiting:
             return
         outcomes: list[FileOutcome] = []
-        try:
-            if any(isinstance(item, Parsed) for item in waiting):
-                with self.store.batch(every=len(waiting) + 1) as done:  # one transaction, committed on leaving
-                    for item in waiting:
-                        outcomes.append(write_parsed(item, self.store) if isinstance(item, Parsed) else item)
-                        done()
-            else:
-                outcomes = list(waiting)
-        finally:  # interrupted while writing: what was committed is said
-            self.on_commit(outcomes)
+        if not any(isinstance(item, Parsed) for item in waiting):
+            self.on_commit(list(waiting))
+            return
+        # one transaction, committed on leaving (interrupted while writing too): what was committed is said, once
+        # it is; a commit that fails says nothing
+        with self.store.batch(every=len(waiting) + 1, on_commit=lambda: self.on_commit(outcomes)) as done:
+            for item in waiting:
+                outcomes.append(write_parsed(item, self.store) if isinstance(item, Parsed) else item)
+                done()
 
     def __enter__(self) -> Batch:
         return self

@@ -12,14 +12,14 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 
-from .checks import check_across_years
+from .checks import ACROSS_YEARS_ROWS, check_across_years
 from .identity import MIN_EXCERPT_CELLS, canonical_name, stated_cells
 from .errors import NianbaoError
 from .model import NO_SUCH_ROW, Cell, Finding, Report
@@ -165,8 +165,13 @@ class Store:
         # a batch's pages stay in memory until its commit: spilling them early would take the exclusive lock,
         # and readers would wait for the rest of the batch
         self.conn.execute("PRAGMA cache_size=-131072")
+        # each report's savepoint keeps the pages it changes first in a sub-journal: in memory, not a temporary
+        # file written page by page (a thousand writes a report)
+        self.conn.execute("PRAGMA temp_store=MEMORY")
         self.db = _database(self.conn)
         self._tails: dict[str, set[str]] | None = None  # see _names_by_tail
+        # in a batch, each report's FTS5 rows by report id, inserted together before the batch commits (see batch)
+        self._fts_waiting: dict[str, list[tuple[int, str, str]]] | None = None
         self._tails_version = 0
         self._create()
 
@@ -295,6 +300,7 @@ class Store:
         report_id = content_hash(sha256, report.body, str(report.year))
         if self.has_file(sha256) and not (restore and self.served_by(sha256)):
             return WriteResult("superseded" if self.served_by(sha256) else "unchanged", report_id)
+        fts_rows: list[tuple[int, str, str]] = []
         with self._savepoint():  # the whole report, or nothing
             report = self._one_name(report)
             stale = self.conn.execute("SELECT report_id, ingested_at FROM files WHERE sha256 = ?", (sha256,)).fetchone()
@@ -339,11 +345,13 @@ class Store:
                 " VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [(first + i, digest, report_id, p.kind, p.section_key, p.section, p.order, p.start, p.end, p.text)
                  for i, (digest, p, _) in enumerate(passage_rows)])
-            self.conn.executemany("INSERT INTO passages_fts (rowid, tokens, tags) VALUES (?, ?, ?)",
-                                  [(first + i, tokens, f"r{report_id} k{p.kind}")
-                                   for i, (_, p, tokens) in enumerate(passage_rows)])
+            fts_rows = [(first + i, tokens, f"r{report_id} k{p.kind}") for i, (_, p, tokens) in enumerate(passage_rows)]
+            if self._fts_waiting is None:
+                self._insert_fts(fts_rows)
             self._insert_findings(report_id, report.findings)
-            self._recheck_years(report.body, report.year)
+            self._recheck_years(report.body, report.year, (report_id, report.cells))
+        if self._fts_waiting is not None:  # (the report's savepoint is released: its rows are written)
+            self._fts_waiting[report_id] = fts_rows
         if stale and (old is None or old[2] == sha256):
             return WriteResult("reparsed", report_id)  # the same file, read by newer code
         return WriteResult("replaced" if old else "added", report_id, old[1] if old else None,
@@ -422,13 +430,14 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")  # the write lock now, not at the first write, so a wait is here
         done = 0
         began = time.monotonic()
+        self._fts_waiting = {}
 
         def tick() -> None:
             nonlocal done, began
             done += 1
             # every ``every`` reports, or after a second: readers never wait long for a commit
             if done % every == 0 or time.monotonic() - began > 1.0:
-                self.conn.execute("COMMIT")
+                self._commit()
                 on_commit()
                 self.conn.execute("BEGIN IMMEDIATE")
                 began = time.monotonic()
@@ -436,9 +445,32 @@ class Store:
         try:
             yield tick
         finally:
-            if self.conn.in_transaction:  # not between a commit and the next begin (Ctrl-C can land there)
-                self.conn.execute("COMMIT")
+            try:
+                if self.conn.in_transaction:  # not between a commit and the next begin (Ctrl-C can land there)
+                    self._commit()
+            finally:
+                self._fts_waiting = None
             on_commit()
+
+    def _commit(self) -> None:
+        """Commit a batch, its reports' FTS5 rows inserted first, all in one statement: FTS5 writes what a
+        statement adds as a new segment of its index, so rows added report by report, each under its savepoint,
+        cost a segment (and later merges) a report. The rows of a report deleted since it was written (replaced
+        in the same batch) are left out. Should they fail, nothing of the batch is committed."""
+        waiting, self._fts_waiting = self._fts_waiting or {}, {}
+        try:
+            rows = []
+            for report_id, report_rows in waiting.items():
+                held = {pid for (pid,) in self.conn.execute("SELECT id FROM passages WHERE report_id = ?", (report_id,))}
+                rows.extend(row for row in report_rows if row[0] in held)
+            self._insert_fts(rows)
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _insert_fts(self, rows: list[tuple[int, str, str]]) -> None:
+        self.conn.executemany("INSERT INTO passages_fts (rowid, tokens, tags) VALUES (?, ?, ?)", rows)
 
     def _delete(self, report_id: str) -> None:
         self.conn.execute("DELETE FROM passages_fts WHERE rowid IN (SELECT id FROM passages WHERE report_id = ?)",
@@ -453,17 +485,27 @@ class Store:
             [(content_hash(report_id, f.rule, f.message), report_id, f.rule, f.message,
               json.dumps(list(f.cells), ensure_ascii=False)) for f in findings])
 
-    def _recheck_years(self, body: str, year: int) -> None:
-        """Cross-year rules between this report and its neighbours of the same body (inside the caller's transaction)."""
+    def _recheck_years(self, body: str, year: int, written: tuple[str, Sequence[Cell]] | None = None) -> None:
+        """Cross-year rules between this report and its neighbours of the same body (inside the caller's
+        transaction). ``written``: the id and cells of the report just written, so they are not read back."""
+        ids = {y: self._report_id(body, y) for y in (year - 1, year, year + 1)}
         for later in (year, year + 1):
-            ids = {y: self._report_id(body, y) for y in (later - 1, later)}
             if ids[later] is None:
                 continue
             self.conn.execute("DELETE FROM findings WHERE report_id = ? AND rule LIKE '%across_years'", (ids[later],))
             if ids[later - 1] is None:
                 continue
-            findings = check_across_years(body, later, self.cells(ids[later]), self.cells(ids[later - 1]))
-            self._insert_findings(ids[later], findings)
+            now, before = (written[1] if written and written[0] == ids[y] else self._across_years_cells(ids[y])
+                           for y in (later, later - 1))
+            self._insert_findings(ids[later], check_across_years(body, later, now, before))
+
+    def _across_years_cells(self, report_id: str) -> list[Cell]:
+        """The cells of a report that the cross-year rules read (``ACROSS_YEARS_ROWS``)."""
+        rows = ", ".join("(?, ?)" for _ in ACROSS_YEARS_ROWS)
+        return [Cell(*row) for row in self.conn.execute(
+            "SELECT tbl, row_key, row_label, col_key, col_label, value, unit, raw, status, warning, how FROM cells"
+            f" WHERE report_id = ? AND (tbl, row_key) IN (VALUES {rows})",
+            (report_id, *(key for row in ACROSS_YEARS_ROWS for key in row)))]
 
     def _report_id(self, body: str, year: int) -> str | None:
         row = self.conn.execute("SELECT id FROM reports WHERE body = ? AND year = ? ORDER BY part = 'excerpt'",

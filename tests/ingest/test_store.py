@@ -182,6 +182,45 @@ def test_failed_cross_year_recheck_changes_nothing(store, tmp_path, monkeypatch)
     assert dump_database(store.path) == before
 
 
+def _write(store: Store, path: Path):
+    data = path.read_bytes()
+    return store.write(parse_bytes(data, path.name), hashlib.sha256(data).hexdigest())
+
+
+def test_a_batch_indexes_its_passages_once_they_are_written(store, tmp_path):
+    """In a batch the FTS5 rows wait for the commit: a report replaced within the batch leaves only the rows of
+    the file that replaced it, and the index holds exactly the stored passages."""
+    committed = []
+    with store.batch(on_commit=lambda: committed.append(store.counts()["passages"])) as done:
+        _write(store, _copy(tmp_path, ZUOJIAZHUANG))
+        done()
+        _write(store, _copy(tmp_path, QIAOTOUHU))
+        done()
+        assert _write(store, _edited_qiaotouhu(tmp_path)).status == "replaced"
+        done()
+    conn = store.conn
+    assert committed and committed[-1] == store.counts()["passages"]
+    assert _ids(conn, "SELECT rowid FROM passages_fts") == _ids(conn, "SELECT id FROM passages")
+    conn.execute("INSERT INTO passages_fts (passages_fts) VALUES ('integrity-check')")
+    corrected = _ids(conn, "SELECT id FROM passages WHERE text LIKE '%本年度无其他需要报告的事项%'")
+    term = " AND ".join(f'tokens:"{t}"' for t in tokenize("本年度无其他需要报告的事项"))
+    assert corrected and _ids(conn, "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?", term) == corrected
+
+
+def test_a_batch_whose_index_rows_fail_commits_nothing_and_says_nothing(store, tmp_path, monkeypatch):
+    ingest_file(_copy(tmp_path, ZUOJIAZHUANG), store)
+    before = dump_database(store.path)
+    monkeypatch.setattr(Store, "_insert_fts", _fail)
+    said = []
+    with pytest.raises(sqlite3.OperationalError, match="injected"):
+        with store.batch(on_commit=lambda: said.append(True)) as done:
+            _write(store, _copy(tmp_path, QIAOTOUHU))
+            done()
+    assert said == [] and dump_database(store.path) == before
+    monkeypatch.undo()
+    assert ingest_file(_copy(tmp_path, QIAOTOUHU), store).status == "added"  # and the store still works
+
+
 def test_store_reopens_with_its_data(tmp_path):
     database = tmp_path / "db" / "n.sqlite"
     with Store(database) as first:
