@@ -6,13 +6,20 @@ is ``ingest.pipeline.read_file`` and ``Batch`` (read, hash, parse, tokenise; the
 together, each under its own savepoint, as ``python -m ingest`` does) into a fresh SQLite file.
 Memory: the process's peak resident size (``ru_maxrss``) and the tracemalloc peak of a parse + store loop, which
 runs as a separate pass into another fresh database because tracing slows Python down several times.
+
+``--real-like N`` measures what an archive's ingest is instead: ``python -m ingest`` itself (each file parsed in
+its sandboxed child) over N new reports of real-like text, pinned to one core and then on every core, each run a
+fresh process into a fresh database, every report's table 三 checked against the generator.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import resource
 import shutil
+import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -106,7 +113,8 @@ def run(count: int, seed: int, folder: Path) -> None:
     print(f"total:        {time.perf_counter() - began:.1f} s")
 
 
-WILD = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "wild" / "reports"
+ROOT = Path(__file__).resolve().parent.parent
+WILD = ROOT / "tests" / "fixtures" / "wild" / "reports"
 
 
 def run_wild(folder: Path, rounds: int, workdir: Path) -> None:
@@ -137,11 +145,96 @@ def run_wild(folder: Path, rounds: int, workdir: Path) -> None:
           "is refused here: the full report it belongs to is a PDF, not in this folder)")
 
 
+def _ingest_run(config: Path, jobs: int, cpus: set[int]) -> tuple[float, float, int]:
+    """``python -m ingest --quiet --no-index --jobs N`` in a fresh process on ``cpus`` (its parsing children
+    inherit them): (wall seconds, CPU seconds of it and its children, exit code)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "ingest", "--config", str(config), "--quiet", "--no-index",
+                           "--jobs", str(jobs)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          preexec_fn=lambda: os.sched_setaffinity(0, cpus), check=False)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    if done.returncode:
+        print(done.stderr.decode(errors="replace")[-2000:])
+    return wall, cpu, done.returncode
+
+
+def _store_checked(database: Path, made) -> tuple[int, int, str]:
+    """(reports missing, table-三 总计 cells that differ from the generator's, a digest of every stored row but
+    the times of ingest): two stores of the same files must have the same digest."""
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        stored: dict[tuple[str, int], dict[str, float]] = {}
+        for body, year, row, value in conn.execute(
+                "SELECT r.body, r.year, c.row_key, c.value FROM reports r JOIN cells c ON c.report_id = r.id"
+                " WHERE c.tbl = '三' AND c.col_key = 'total'"):
+            stored.setdefault((body, year), {})[row] = value
+        digest = hashlib.sha256()
+        for sql in ("SELECT id, body, year, n_cells, n_passages, n_findings, tables FROM reports ORDER BY id",
+                    "SELECT * FROM cells ORDER BY report_id, tbl, row_key, col_key",
+                    "SELECT * FROM passages ORDER BY id", "SELECT rowid, tokens, tags FROM passages_fts ORDER BY rowid",
+                    "SELECT * FROM findings ORDER BY id"):
+            for row in conn.execute(sql):
+                digest.update(repr(row).encode())
+    finally:
+        conn.close()
+    missing = sum(1 for m in made if (m.body.name, m.year) not in stored)
+    differ = sum(1 for m in made if (m.body.name, m.year) in stored
+                 for row, value in m.table3.items() if stored[(m.body.name, m.year)].get(row) != value)
+    return missing, differ, digest.hexdigest()[:12]
+
+
+def run_real_like(count: int, folder: Path) -> int:
+    """``python -m ingest`` over ``count`` new reports of real-like text (``benchmarks.corpus.generate_bodies``:
+    the samples' tables, sentences of the wild corpus): pinned to one core, then on every core, each into a fresh
+    database by a fresh process (nothing cached but the files in the OS's page cache). Checks that every report
+    is stored with the generator's table 三 and that both runs store the same rows. Returns the number of
+    failures."""
+    from benchmarks.corpus import generate_bodies
+
+    cores = sorted(os.sched_getaffinity(0))
+    reports = folder / "reports"
+    made = generate_bodies(reports, max(1, count // 5), seed=11)
+    size = sum(m.path.stat().st_size for m in made)
+    print(f"real-like corpus: {len(made)} reports ({len(made) // 5} bodies × 5 years) of the samples' tables and "
+          f"the wild corpus's sentences, {size / 1e6:.1f} MB, in {reports}; Python {sys.version.split()[0]}, "
+          f"SQLite {sqlite3.sqlite_version}, {len(cores)} cores, load {os.getloadavg()[0]:.2f}")
+    failures, rates, digests = 0, {}, set()
+    for label, jobs, cpus in (("one core", 1, {cores[-1]}), (f"{len(cores)} cores", len(cores), set(cores))):
+        run = folder / label.replace(" ", "-")
+        shutil.rmtree(run, ignore_errors=True)
+        run.mkdir(parents=True)
+        config = run / "config.toml"
+        config.write_text(f'[paths]\nreports = "{reports}"\ndatabase = "{run / "db.sqlite"}"\nindex = "{run / "idx"}"\n',
+                          encoding="utf-8")
+        (reports / ".nianbao-ledger.json").unlink(missing_ok=True)
+        wall, cpu, code = _ingest_run(config, jobs, cpus)
+        missing, differ, digest = _store_checked(run / "db.sqlite", made)
+        digests.add(digest)
+        rates[label] = len(made) / wall
+        bytes_per = (run / "db.sqlite").stat().st_size / len(made)
+        ok = code == 0 and not missing and not differ
+        failures += not ok
+        print(f"  {label:9s} --jobs {jobs}: {wall:6.1f} s wall = {rates[label]:5.1f} reports/s; CPU {cpu:.1f} s "
+              f"({1000 * cpu / len(made):.1f} ms a report); {missing} missing, {differ} table-三 cells differ, exit "
+              f"{code}; store {bytes_per / 1024:.1f} KiB/report, rows {digest} {'✓' if ok else '✗'}")
+    if len(digests) > 1:
+        failures += 1
+        print("  ✗ the two runs stored different rows")
+    one, every = rates["one core"], rates[f"{len(cores)} cores"]
+    print(f"  one core {one:.0f} reports/s (target ≥ 100); {len(cores)} cores {every:.0f} = {every / one:.2f}× "
+          "(target ≥ 1.5×)")
+    return failures
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.ingest_bench", formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Time parse and parse+store over a synthetic corpus on one core; print reports/s and memory.",
-        epilog="example:\n  python -m benchmarks.ingest_bench --count 200 --keep /tmp/nianbao-bench")
+        epilog="examples:\n  python -m benchmarks.ingest_bench --count 200 --keep /tmp/nianbao-bench\n"
+               "  python -m benchmarks.ingest_bench --real-like 1500")
     parser.add_argument("--count", type=int, default=1000, metavar="N", help="number of reports (default 1000)")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="corpus seed (default 0)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
@@ -151,11 +244,16 @@ def main(argv: list[str] | None = None) -> None:
                              "tests/fixtures/wild/reports)")
     parser.add_argument("--wild-rounds", type=int, default=10, metavar="N", help="passes over the wild folder (default 10)")
     parser.add_argument("--wild-only", action="store_true", help="time only the wild corpus")
+    parser.add_argument("--real-like", type=int, metavar="N",
+                        help="instead: python -m ingest over N new reports of real-like text, on one core and on "
+                             "every core, answers checked (e.g. 1500)")
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("--count must be 1 or more")
     folder = args.keep or Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
     try:
+        if args.real_like:
+            sys.exit(1 if run_real_like(args.real_like, folder) else 0)
         if args.wild_only:
             _pin_to_one_core()
         else:

@@ -221,8 +221,11 @@ class Store:
             "id": str, "report_id": str, "rule": str, "message": str, "cells": str,
         }, pk="id", foreign_keys=[("report_id", "reports", "id")], if_not_exists=True)
         for table, columns in (("reports", ["body", "year", "part"]), ("passages", ["report_id"]),
-                               ("passages", ["hash"]), ("findings", ["report_id"])):
+                               ("findings", ["report_id"])):
             db[table].create_index(columns, if_not_exists=True, unique=(table == "reports"))
+        # a passage's hash is read with the passages (index.build), never looked up: an index of it cost 46 writes
+        # at random places a report (a store made before loses it at its next ingest)
+        self.conn.execute("DROP INDEX IF EXISTS idx_passages_hash")
         # Aggregates over many reports (index.tally): a row's cells of every report lie together, with what a sum
         # reads, so the table itself is not visited; the cells of a row a report does not have are few, and apart.
         # A store made before these gets them at its next ingest (they change no stored row).
