@@ -1,8 +1,9 @@
 """The SQLite store: reports, cells, passages (with their FTS5 token index) and consistency findings.
 
-Ids are content hashes: a report's id is a hash of its file's bytes (a cell's key is that id with the cell's table,
-row and column keys), so ingesting the same file again is a no-op; a different file for the same body and year
-replaces the old report. Each report is written in one transaction, so a failure leaves the store exactly as it
+A file is known by the hash of its bytes, so ingesting the same file again is a no-op; a different file for the
+same body and year replaces the old report. A report's id grows with each report written (then a digest of its
+file, body and year; see ``_next_report_id``), and a cell's key is that id with the cell's table, row and column
+keys. Each report is written in one transaction, so a failure leaves the store exactly as it
 was. A passage's integer row id is also its id in the FAISS index and in the FTS5 table.
 """
 from __future__ import annotations
@@ -300,11 +301,12 @@ class Store:
         keeps the time it first came: a report held by a newer file for the same body and year stays that file's
         ("superseded"). With ``restore`` (a file given or uploaded by name, not met in a folder) the file is the
         newest whatever it was before: an older version given again is served again."""
-        report_id = content_hash(sha256, report.body, str(report.year))
         if self.has_file(sha256) and not (restore and self.served_by(sha256)):
-            return WriteResult("superseded" if self.served_by(sha256) else "unchanged", report_id)
+            held = self.conn.execute("SELECT report_id FROM files WHERE sha256 = ?", (sha256,)).fetchone()[0]
+            return WriteResult("superseded" if self.served_by(sha256) else "unchanged", held)
         fts_rows: list[tuple[int, str, str]] = []
         with self._savepoint():  # the whole report, or nothing
+            report_id = self._next_report_id(sha256, report)
             report = self._one_name(report)
             stale = self.conn.execute("SELECT report_id, ingested_at FROM files WHERE sha256 = ?", (sha256,)).fetchone()
             came = time.time() if restore or not stale else stale[1]
@@ -316,7 +318,7 @@ class Store:
             if old and old[2] != sha256 and old[3] is not None and old[3] > came:  # a newer file holds it
                 self.conn.execute("UPDATE files SET report_id = ?, parser = ? WHERE sha256 = ?",
                                   (old[0], parser_version(), sha256))  # known as an older version of that report
-                return WriteResult("superseded", report_id, old[1])
+                return WriteResult("superseded", old[0], old[1])
             if tokens is None or tokens[0] != report.body:  # (renamed since they were cut: cut again)
                 tokens = passage_tokens(report)
             passage_rows = [(content_hash(p.text), p, " ".join(words)) for p, words in zip(report.passages, tokens[1])]
@@ -359,6 +361,16 @@ class Store:
             return WriteResult("reparsed", report_id)  # the same file, read by newer code
         return WriteResult("replaced" if old else "added", report_id, old[1] if old else None,
                            old[2] if old else None)
+
+    def _next_report_id(self, sha256: str, report: Report) -> str:
+        """A new report's id: a count of the reports written to this store, then a digest of the file, body and
+        year. Ids grow as reports are written (like passage ids, never reused), so the cells of each new report go
+        at the end of every index that orders them by report, the covering index of aggregates included: a commit
+        writes a few hundred pages whatever number of reports it holds, not a few hundred for each report."""
+        row = self.conn.execute("SELECT value FROM counters WHERE name = 'report_seq'").fetchone()
+        seq = row[0] + 1 if row else 0
+        self.conn.execute("INSERT OR REPLACE INTO counters (name, value) VALUES ('report_seq', ?)", (seq,))
+        return f"{seq:08x}" + content_hash(sha256, report.body, str(report.year))[:12]
 
     def _move_away(self, report_id: str) -> None:
         """A file's earlier reading under a body or year newer code does not read: it goes, the cross-year rules of

@@ -221,6 +221,18 @@ def test_a_batch_whose_index_rows_fail_commits_nothing_and_says_nothing(store, t
     assert ingest_file(_copy(tmp_path, QIAOTOUHU), store).status == "added"  # and the store still works
 
 
+def test_report_ids_grow_as_reports_are_written(store, tmp_path):
+    """A new report's id sorts after every id written before it (a replacement's too), so its cells go at the end
+    of the indexes ordered by report; the same file again keeps its id."""
+    ids = [_write(store, _copy(tmp_path, number)).report_id for number in (ZUOJIAZHUANG, QIAOTOUHU)]
+    replaced = _write(store, _edited_qiaotouhu(tmp_path))
+    assert replaced.status == "replaced"
+    ids.append(replaced.report_id)
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    assert _write(store, _copy(tmp_path, ZUOJIAZHUANG)).report_id == ids[0]  # unchanged: the id it has
+    assert _ids(store.conn, "SELECT id FROM reports") == {ids[0], ids[2]}
+
+
 def test_store_reopens_with_its_data(tmp_path):
     database = tmp_path / "db" / "n.sqlite"
     with Store(database) as first:
