@@ -47,11 +47,16 @@ class _Grid:
 
 def _sum(cells: Sequence[Cell | None], unstated: set = frozenset()) -> float | None:
     """Sum with blank as 0; None when a cell is unknown or not stated, or every cell is blank or missing."""
-    present = [c for c in cells if c is not None]
-    if any(c.status == "unknown" or (c.table, c.row_key, c.col_key) in unstated for c in present) \
-            or all(c.value is None for c in present):
-        return None
-    return sum(c.value or 0.0 for c in present)
+    total, stated = 0.0, False
+    for c in cells:
+        if c is None:
+            continue
+        if c.status == "unknown" or (unstated and (c.table, c.row_key, c.col_key) in unstated):
+            return None
+        if c.value is not None:
+            total += c.value
+            stated = True
+    return total if stated else None
 
 
 def _ref(c: Cell | None) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from .config import load_config
 from .errors import NianbaoError
 from .ledger import Ledger
-from .pipeline import Batch, FileOutcome, Parsed, collect_files, file_digest, printable_name, read_files
+from .pipeline import Batch, FileOutcome, Parsed, collect_files, file_digest, printable_name, read_files, usable_cores
 from .safeout import guard_stdout
 from .sandbox import SandboxedParser
 from .store import SCHEMA_VERSION, Store, StoreVersionError, parser_version, stored_version
@@ -75,8 +75,8 @@ def _ingest_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="FILE", help="配置文件（默认 ./config.toml 或 NIANBAO_CONFIG）")
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
     parser.add_argument("--no-index", action="store_true", help="只入库，不更新向量索引")
-    parser.add_argument("--jobs", "-j", type=int, default=_cores(), metavar="N",
-                        help=f"同时解析的文件数（每个在自己的子进程里，用一个 CPU 核；默认本机可用的核数 {_cores()}）")
+    parser.add_argument("--jobs", "-j", type=int, default=usable_cores(), metavar="N",
+                        help=f"同时解析的文件数（每个在自己的子进程里，用一个 CPU 核；默认本机可用的核数 {usable_cores()}）")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="报告文件或文件夹（默认：配置里的 reports 文件夹）")
     return parser
 
@@ -168,13 +168,6 @@ def _set_aside_old_store(database: Path, index: Path) -> Path | None:
     if current.is_symlink() or current.exists():
         os.replace(current, index / f"current.v{version}.bak")
     return backup
-
-
-def _cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def run_ingest(args: argparse.Namespace) -> int:

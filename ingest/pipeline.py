@@ -5,6 +5,7 @@ import collections
 import concurrent.futures
 import functools
 import hashlib
+import os
 import queue
 import stat
 import time
@@ -179,12 +180,19 @@ def read_files(paths: Iterable[Path], store: Store, parsers: Sequence, explicit:
                ledger: Ledger | None = None) -> Iterator[tuple[Path, Parsed | FileOutcome]]:
     """``read_file`` of each path, in order, with as many files parsing at once as there are ``parsers`` (each a
     ``SandboxedParser``: its own child process, so parsing runs on as many cores, and one child parses the next
-    files while the caller writes; none: parsed here). The store is read here, in the caller's thread; only parsing
+    files while the caller writes; none: parsed here; one on one core: parsed, then handed back, in turn). The store is read here, in the caller's thread; only parsing
     runs in the worker threads. ``READ_AHEAD`` files are read ahead of the one handed
     back."""
-    if not parsers:
+    if not parsers or (len(parsers) == 1 and usable_cores() == 1):
+        # one core: a file parses, then it is written (parsing ahead in a thread would only switch between them)
         for path in paths:
-            yield path, read_file(path, store, explicit(path), ledger)
+            checked = check_file(path, store, explicit(path), ledger)
+            if not isinstance(checked, Checked):
+                yield path, checked
+                continue
+            item = parse_checked(checked, parsers[0].parse_with_tokens, with_tokens=True) if parsers else \
+                parse_checked(checked)
+            yield path, identified(item, store)
         return
     free: queue.SimpleQueue = queue.SimpleQueue()
     for parser in parsers:
@@ -218,6 +226,14 @@ def read_files(paths: Iterable[Path], store: Store, parsers: Sequence, explicit:
             for _, item in ahead:  # the consumer left early: what was started is not waited for
                 if isinstance(item, concurrent.futures.Future):
                     item.cancel()
+
+
+def usable_cores() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def _settled(pending, store: Store) -> tuple[Path, Parsed | FileOutcome]:
