@@ -6,6 +6,7 @@ that exceeds a limit kills it, and the next file gets a new one. The parent neve
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import resource
@@ -28,6 +29,7 @@ def _serve(conn: Connection, memory_mb: int) -> None:
     from .report import parse_bytes
     from .store import passage_tokens
 
+    gc.freeze()  # the readers, the template and the tokenizer stay: never walked by the collector
     try:
         mapped = int(open("/proc/self/statm").read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         limit = mapped + memory_mb * 2**20
