@@ -12,6 +12,7 @@ import os
 import resource
 import threading
 import traceback
+from dataclasses import replace
 from multiprocessing.connection import Connection
 
 from .errors import NianbaoError, ReadError, UnidentifiedReport, over_memory, reader_failure
@@ -47,7 +48,8 @@ def _serve(conn: Connection, memory_mb: int) -> None:
             return
         try:
             report = parse_bytes(data, name)
-            conn.send(("ok", report, passage_tokens(report)))  # cut here, so the writer does not
+            tokens = passage_tokens(report)  # cut here, so the writer does not
+            conn.send(("ok", replace(report, sections=()), tokens))  # (its sections are read in parsing only)
         except UnidentifiedReport as e:
             conn.send(("unidentified", str(e), e.partial))
         except NianbaoError as e:
@@ -63,7 +65,8 @@ def _serve(conn: Connection, memory_mb: int) -> None:
 
 
 class SandboxedParser:
-    """``parse(data, name)`` as ``ingest.report.parse_bytes``, run in a child process under limits."""
+    """``parse(data, name)`` as ``ingest.report.parse_bytes``, run in a child process under limits. The report
+    comes back without its sections (``Report.sections``), which only parsing reads: what is stored is all there."""
 
     def __init__(self, memory_mb: int = MEMORY_MB, seconds: float = SECONDS, start_method: str | None = None):
         self.start_method = start_method

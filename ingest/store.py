@@ -90,10 +90,11 @@ def open_readonly(path: Path, check_same_thread: bool = True) -> sqlite3.Connect
     return connect()
 
 
-def passage_tokens(report: Report) -> tuple[str, tuple[list[str], ...]]:
+def passage_tokens(report: Report) -> tuple[str, tuple[str, ...]]:
     """The body name and each passage's tokens as the lexical index keeps them (the body, the section and the
-    text): cut where the report is parsed, so that on several cores the writer does not cut them."""
-    return report.body, tuple(tokenize(f"{report.body}\n{p.section}\n{p.search_text or p.text}")
+    text), joined by spaces: cut where the report is parsed, so that the writer does not cut them (one string a
+    passage crosses from the parsing child faster than its words do)."""
+    return report.body, tuple(" ".join(tokenize(f"{report.body}\n{p.section}\n{p.search_text or p.text}"))
                               for p in report.passages)
 
 
@@ -289,13 +290,13 @@ class Store:
                                  "请等它完成后再试。") from None
 
     def write(self, report: Report, sha256: str, restore: bool = False,
-              tokens: tuple[str, tuple[list[str], ...]] | None = None) -> WriteResult:
+              tokens: tuple[str, tuple[str, ...]] | None = None) -> WriteResult:
         """``tokens``: ``passage_tokens(report)`` when they were cut already (in the parsing child)."""
         with self._one_writer():
             return self._write(report, sha256, restore, tokens)
 
     def _write(self, report: Report, sha256: str, restore: bool = False,
-               tokens: tuple[str, tuple[list[str], ...]] | None = None) -> WriteResult:
+               tokens: tuple[str, tuple[str, ...]] | None = None) -> WriteResult:
         """Store one parsed report in a single transaction (see the module docstring). A body written with or
         without its parent places (``ingest.identity``) is stored under one name. A file read again by newer code
         keeps the time it first came: a report held by a newer file for the same body and year stays that file's
@@ -321,7 +322,7 @@ class Store:
                 return WriteResult("superseded", old[0], old[1])
             if tokens is None or tokens[0] != report.body:  # (renamed since they were cut: cut again)
                 tokens = passage_tokens(report)
-            passage_rows = [(content_hash(p.text), p, " ".join(words)) for p, words in zip(report.passages, tokens[1])]
+            passage_rows = [(content_hash(p.text), p, words) for p, words in zip(report.passages, tokens[1])]
             if old:
                 self._delete(old[0])
                 # the files it held (and those it had replaced) are older versions of this report now
