@@ -179,10 +179,10 @@ def identified(item: Parsed | FileOutcome | tuple[Checked, UnidentifiedReport], 
 def read_files(paths: Iterable[Path], store: Store, parsers: Sequence, explicit: Callable[[Path], bool] = lambda p: False,
                ledger: Ledger | None = None) -> Iterator[tuple[Path, Parsed | FileOutcome]]:
     """``read_file`` of each path, in order, with as many files parsing at once as there are ``parsers`` (each a
-    ``SandboxedParser``: its own child process, so parsing runs on as many cores, and one child parses the next
-    files while the caller writes; none: parsed here; one on one core: parsed, then handed back, in turn). The store is read here, in the caller's thread; only parsing
-    runs in the worker threads. ``READ_AHEAD`` files are read ahead of the one handed
-    back."""
+    ``SandboxedParser``: its own child process, so parsing runs on as many cores; even one child parses the next
+    files while the caller writes). The store is read here, in the caller's thread; only parsing runs in the
+    worker threads. ``READ_AHEAD`` files are read ahead of the one handed back. With no parsers the files are
+    parsed here, and with one on a single core each is parsed, then handed back, in turn."""
     if not parsers or (len(parsers) == 1 and usable_cores() == 1):
         # one core: a file parses, then it is written (parsing ahead in a thread would only switch between them)
         for path in paths:

@@ -70,3 +70,21 @@ def test_a_zip_bomb_is_one_failed_line_within_the_memory_limit():
         with pytest.raises(ReadError, match="内存超过 200 MB"):
             parser.parse(bomb, "bomb.docx")
         assert parser.parse(SAMPLE.read_bytes(), SAMPLE.name).year == 2020
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+def test_files_read_through_one_child_come_back_in_order_with_their_tokens(tmp_path, monkeypatch, cores):
+    """One parsing child, on one core (each file parsed, then handed back) or on two (parsed ahead in a thread):
+    every file comes back in order, parsed as in process, with the tokens the writer stores."""
+    from ingest import pipeline
+    from ingest.store import Store, passage_tokens
+
+    monkeypatch.setattr(pipeline, "usable_cores", lambda: cores)
+    paths = sorted((ROOT / "data" / "reports").glob("*.txt"))
+    with Store(tmp_path / "db.sqlite") as store, SandboxedParser() as parser:
+        read = list(pipeline.read_files(paths, store, [parser]))
+    assert [path for path, _ in read] == paths
+    for path, item in read:
+        here = parse_bytes(path.read_bytes(), path.name)
+        assert isinstance(item, pipeline.Parsed) and item.tokens == passage_tokens(here)
+        assert (item.report.body, item.report.cells, item.report.passages) == (here.body, here.cells, here.passages)
