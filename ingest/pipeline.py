@@ -280,9 +280,16 @@ class Batch:
         if not any(isinstance(item, Parsed) for item in waiting):
             self.on_commit(list(waiting))
             return
-        # one transaction, committed on leaving (interrupted while writing too): what was committed is said, once
-        # it is; a commit that fails says nothing
-        with self.store.batch(every=len(waiting) + 1, on_commit=lambda: self.on_commit(outcomes)) as done:
+        # one transaction, committed on leaving (interrupted while writing too) or after a second of writing:
+        # what each commit stored is said once it is, and once only; a commit that fails says nothing
+        said = 0
+
+        def committed() -> None:
+            nonlocal said
+            self.on_commit(outcomes[said:])
+            said = len(outcomes)
+
+        with self.store.batch(every=len(waiting) + 1, on_commit=committed) as done:
             for item in waiting:
                 outcomes.append(write_parsed(item, self.store) if isinstance(item, Parsed) else item)
                 done()

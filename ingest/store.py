@@ -447,13 +447,22 @@ class Store:
         done = 0
         began = time.monotonic()
         self._fts_waiting = {}
+        failed = False  # a commit failed: its writes are rolled back, and not said
+
+        def commit() -> None:
+            nonlocal failed
+            try:
+                self._commit()
+            except BaseException:
+                failed = True
+                raise
 
         def tick() -> None:
             nonlocal done, began
             done += 1
             # every ``every`` reports, or after a second: readers never wait long for a commit
             if done % every == 0 or time.monotonic() - began > 1.0:
-                self._commit()
+                commit()
                 on_commit()
                 self.conn.execute("BEGIN IMMEDIATE")
                 began = time.monotonic()
@@ -462,11 +471,12 @@ class Store:
             yield tick
         finally:
             try:
-                if self.conn.in_transaction:  # not between a commit and the next begin (Ctrl-C can land there)
-                    self._commit()
+                if not failed and self.conn.in_transaction:  # (Ctrl-C can land between a commit and the next begin)
+                    commit()
             finally:
                 self._fts_waiting = None
-            on_commit()
+            if not failed:
+                on_commit()
 
     def _commit(self) -> None:
         """Commit a batch, its reports' FTS5 rows inserted first, all in one statement: FTS5 writes what a

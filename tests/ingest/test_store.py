@@ -233,6 +233,52 @@ def test_report_ids_grow_as_reports_are_written(store, tmp_path):
     assert _ids(store.conn, "SELECT id FROM reports") == {ids[0], ids[2]}
 
 
+def _slow_clock(monkeypatch):
+    """The store's clock, two seconds on at every look: a batch commits after each report (the one-second rule)."""
+    import itertools
+    import time
+    import types
+
+    ticks = itertools.count(step=2.0)
+    monkeypatch.setattr(store_module, "time", types.SimpleNamespace(monotonic=lambda: next(ticks), time=time.time))
+
+
+def test_a_batch_that_commits_as_it_writes_says_each_file_once(store, tmp_path, monkeypatch):
+    from ingest.pipeline import Batch, read_file
+
+    _slow_clock(monkeypatch)
+    said: list[list[str]] = []
+    paths = [_copy(tmp_path, number) for number in (ZUOJIAZHUANG, QIAOTOUHU)]
+    with Batch(store, lambda outcomes: said.append([o.status for o in outcomes]), every=10) as batch:
+        for path in paths:
+            batch.add(read_file(path, store))
+    assert sum(said, []) == ["added", "added"] and len(said) >= 2  # committed one by one, each said once
+    assert store.counts()["reports"] == 2
+
+
+def test_a_commit_that_fails_mid_batch_says_only_what_was_committed(store, tmp_path, monkeypatch):
+    from ingest.pipeline import Batch, read_file
+
+    _slow_clock(monkeypatch)
+    calls = []
+    real = Store._insert_fts
+
+    def second_fails(self, rows):
+        calls.append(rows)
+        if len(calls) == 2:
+            _fail()
+        real(self, rows)
+
+    monkeypatch.setattr(Store, "_insert_fts", second_fails)
+    said: list[str] = []
+    with pytest.raises(sqlite3.OperationalError, match="injected"):
+        with Batch(store, lambda outcomes: said.extend(o.path.name for o in outcomes), every=10) as batch:
+            for number in (ZUOJIAZHUANG, QIAOTOUHU):
+                batch.add(read_file(_copy(tmp_path, number), store))
+    assert said == [sample_path(ZUOJIAZHUANG).name]
+    assert [r["source"] for r in store.reports()] == [sample_path(ZUOJIAZHUANG).name]
+
+
 def test_store_reopens_with_its_data(tmp_path):
     database = tmp_path / "db" / "n.sqlite"
     with Store(database) as first:
