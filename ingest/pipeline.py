@@ -69,8 +69,9 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 
 
 # files read ahead of the one handed back: more than a batch (``Batch.every``), so that the parsing children go on
-# while the writer writes one
+# while the writer writes one; fewer when they are large (each file's bytes are held until it is parsed)
 READ_AHEAD = 64
+READ_AHEAD_BYTES = 128 * 2**20
 
 
 @dataclass(frozen=True)
@@ -209,21 +210,28 @@ def read_files(paths: Iterable[Path], store: Store, parsers: Sequence, explicit:
     with concurrent.futures.ThreadPoolExecutor(len(parsers), thread_name_prefix="nianbao-read") as pool:
         try:
             try:
+                held = 0  # bytes of the files read ahead
                 for path in paths:
                     checked = check_file(path, store, explicit(path), ledger)
-                    ahead.append((path, pool.submit(parse, checked) if isinstance(checked, Checked) else checked))
-                    while len(ahead) > READ_AHEAD:
-                        yield _settled(ahead.popleft(), store)
+                    if isinstance(checked, Checked):
+                        ahead.append((path, pool.submit(parse, checked), len(checked.data)))
+                        held += len(checked.data)
+                    else:
+                        ahead.append((path, checked, 0))
+                    while len(ahead) > READ_AHEAD or held > READ_AHEAD_BYTES:
+                        first, item, size = ahead.popleft()
+                        held -= size
+                        yield _settled((first, item), store)
             except Exception:
                 raise
             except BaseException:  # Ctrl-C while reading: the files read before it are handed on, then it goes up
                 while ahead:
-                    yield _settled(ahead.popleft(), store)
+                    yield _settled(ahead.popleft()[:2], store)
                 raise
             while ahead:
-                yield _settled(ahead.popleft(), store)
+                yield _settled(ahead.popleft()[:2], store)
         finally:
-            for _, item in ahead:  # the consumer left early: what was started is not waited for
+            for _, item, _ in ahead:  # the consumer left early: what was started is not waited for
                 if isinstance(item, concurrent.futures.Future):
                     item.cancel()
 
@@ -286,8 +294,8 @@ class Batch:
 
         def committed() -> None:
             nonlocal said
-            self.on_commit(outcomes[said:])
-            said = len(outcomes)
+            stored, said = outcomes[said:], len(outcomes)  # marked said first: an interrupted saying is not repeated
+            self.on_commit(stored)
 
         with self.store.batch(every=len(waiting) + 1, on_commit=committed) as done:
             for item in waiting:

@@ -305,7 +305,6 @@ class Store:
         if self.has_file(sha256) and not (restore and self.served_by(sha256)):
             held = self.conn.execute("SELECT report_id FROM files WHERE sha256 = ?", (sha256,)).fetchone()[0]
             return WriteResult("superseded" if self.served_by(sha256) else "unchanged", held)
-        fts_rows: list[tuple[int, str, str]] = []
         with self._savepoint():  # the whole report, or nothing
             report_id = self._next_report_id(sha256, report)
             report = self._one_name(report)
@@ -354,10 +353,10 @@ class Store:
             fts_rows = [(first + i, tokens, f"r{report_id} k{p.kind}") for i, (_, p, tokens) in enumerate(passage_rows)]
             if self._fts_waiting is None:
                 self._insert_fts(fts_rows)
+            else:  # queued before the savepoint ends: should it roll back, its passages go and _commit drops them
+                self._fts_waiting[report_id] = fts_rows
             self._insert_findings(report_id, report.findings)
             self._recheck_years(report.body, report.year, (report_id, report.cells))
-        if self._fts_waiting is not None:  # (the report's savepoint is released: its rows are written)
-            self._fts_waiting[report_id] = fts_rows
         if stale and (old is None or old[2] == sha256):
             return WriteResult("reparsed", report_id)  # the same file, read by newer code
         return WriteResult("replaced" if old else "added", report_id, old[1] if old else None,
@@ -439,22 +438,24 @@ class Store:
     @contextmanager
     def batch(self, every: int = 50, on_commit: Callable[[], None] = lambda: None) -> Iterator[Callable[[], None]]:
         """Commit many reports' writes together (a commit costs an fsync). Each report stays all-or-nothing
-        through its savepoint; the yielded function marks a report done and commits every ``every`` reports.
-        On leaving (also on an error or Ctrl-C between reports) what is complete is committed. ``on_commit`` runs
-        after each commit: what is said to be stored is said once it is."""
+        through its savepoint; the yielded function marks a report done and commits every ``every`` reports (or
+        after a second). On leaving (also on an error or Ctrl-C between reports) what is complete is committed.
+        ``on_commit`` runs after each commit, never for writes that were not committed (a commit that failed or
+        was interrupted, a transaction SQLite rolled back itself on a full disk): what is said to be stored is
+        said once it is."""
         with self._one_writer():
             self.conn.execute("BEGIN IMMEDIATE")  # the write lock now, not at the first write, so a wait is here
         done = 0
         began = time.monotonic()
         self._fts_waiting = {}
-        failed = False  # a commit failed: its writes are rolled back, and not said
+        failed = False  # the writes since the last commit are not in the store
 
         def commit() -> None:
             nonlocal failed
             try:
                 self._commit()
-            except BaseException:
-                failed = True
+            except BaseException as e:
+                failed = failed or not getattr(e, "committed", False)
                 raise
 
         def tick() -> None:
@@ -473,27 +474,35 @@ class Store:
             try:
                 if not failed and self.conn.in_transaction:  # (Ctrl-C can land between a commit and the next begin)
                     commit()
+                elif not failed and self._fts_waiting:  # written, then rolled back by SQLite itself (a full disk)
+                    failed = True
             finally:
                 self._fts_waiting = None
-            if not failed:
-                on_commit()
+                if not failed:  # (also when the commit was interrupted once it had returned)
+                    on_commit()
 
     def _commit(self) -> None:
         """Commit a batch, its reports' FTS5 rows inserted first, all in one statement: FTS5 writes what a
         statement adds as a new segment of its index, so rows added report by report, each under its savepoint,
         cost a segment (and later merges) a report. The rows of a report deleted since it was written (replaced
-        in the same batch) are left out. Should they fail, nothing of the batch is committed."""
+        in the same batch) are left out. Should they or the commit fail, nothing of the batch is committed; an
+        exception raised once COMMIT has returned (Ctrl-C during its fsync) carries ``committed = True``."""
         waiting, self._fts_waiting = self._fts_waiting or {}, {}
+        committing = False
         try:
             rows = []
             for report_id, report_rows in waiting.items():
                 held = {pid for (pid,) in self.conn.execute("SELECT id FROM passages WHERE report_id = ?", (report_id,))}
                 rows.extend(row for row in report_rows if row[0] in held)
             self._insert_fts(rows)
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            committing = True
+            self.conn.execute("COMMIT")
+        except BaseException as e:
+            if committing and not self.conn.in_transaction and not isinstance(e, sqlite3.Error):
+                e.committed = True  # (an interruption that surfaced after COMMIT returned)
+            elif self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
 
     def _insert_fts(self, rows: list[tuple[int, str, str]]) -> None:
         self.conn.executemany("INSERT INTO passages_fts (rowid, tokens, tags) VALUES (?, ?, ?)", rows)

@@ -88,3 +88,29 @@ def test_files_read_through_one_child_come_back_in_order_with_their_tokens(tmp_p
         here = parse_bytes(path.read_bytes(), path.name)
         assert isinstance(item, pipeline.Parsed) and item.tokens == passage_tokens(here)
         assert (item.report.body, item.report.cells, item.report.passages) == (here.body, here.cells, here.passages)
+
+
+def test_large_files_are_read_ahead_fewer_at_a_time(tmp_path, monkeypatch):
+    """The files read ahead of the one handed back hold their bytes: past READ_AHEAD_BYTES none more is read."""
+    from ingest import pipeline
+    from ingest.store import Store
+
+    sizes = []
+    real = pipeline.check_file
+
+    def counted(path, *args):
+        checked = real(path, *args)
+        sizes.append(len(checked.data))
+        return checked
+
+    monkeypatch.setattr(pipeline, "check_file", counted)
+    monkeypatch.setattr(pipeline, "usable_cores", lambda: 2)
+    monkeypatch.setattr(pipeline, "READ_AHEAD_BYTES", 25_000)
+    paths = sorted((ROOT / "data" / "reports").glob("*.txt"))
+    with Store(tmp_path / "db.sqlite") as store, SandboxedParser() as parser:
+        read = pipeline.read_files(paths, store, [parser])
+        next(read)
+        ahead = len(sizes)
+        rest = list(read)
+    assert len(rest) == len(paths) - 1
+    assert sum(sizes[:ahead - 1]) <= 25_000 < sum(sizes[:ahead])  # read on only until the bytes ahead passed it

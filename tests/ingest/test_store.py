@@ -13,7 +13,7 @@ from ingest.pipeline import ingest_file
 from ingest.report import parse_bytes
 from ingest.store import Store
 from ingest.tokenize import tokenize
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLES
 from tests.ingest.conftest import (QIAOTOUHU, ZUOJIAZHUANG, dump_database, report_rows, sample_path, sample_text,
                                    shift_years)
 
@@ -277,6 +277,72 @@ def test_a_commit_that_fails_mid_batch_says_only_what_was_committed(store, tmp_p
                 batch.add(read_file(_copy(tmp_path, number), store))
     assert said == [sample_path(ZUOJIAZHUANG).name]
     assert [r["source"] for r in store.reports()] == [sample_path(ZUOJIAZHUANG).name]
+
+
+class _InterruptedAfterCommit:
+    """The store's connection, with a Ctrl-C that surfaces as the first COMMIT returns (pressed during its fsync)."""
+
+    def __init__(self, conn):
+        self._conn, self.armed = conn, True
+
+    def execute(self, sql, *args):
+        result = self._conn.execute(sql, *args)
+        if sql == "COMMIT" and self.armed:
+            self.armed = False
+            raise KeyboardInterrupt
+        return result
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+def _batch_of_samples(store, said: list, numbers=(ZUOJIAZHUANG, QIAOTOUHU)) -> None:
+    from ingest.pipeline import Batch, read_file
+
+    items = [read_file(sample_path(number), store) for number in numbers]
+    with Batch(store, lambda outcomes: said.extend(o.path.name for o in outcomes)) as batch:
+        for item in items:
+            batch.add(item)
+
+
+def test_ctrl_c_during_the_commit_still_says_what_it_stored(store):
+    real = store.conn
+    store.conn = _InterruptedAfterCommit(real)
+    said: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        _batch_of_samples(store, said)
+    store.conn = real
+    assert sorted(said) == sorted(r["source"] for r in store.reports()) and len(said) == 2
+
+
+@pytest.mark.parametrize("room", [40, 80])
+def test_a_full_disk_mid_batch_says_nothing_was_stored(store, room):
+    """SQLite rolls a transaction back itself when the disk fills (PRAGMA max_page_count stands in for it)."""
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count={pages + room}")
+    said: list[str] = []
+    with pytest.raises(sqlite3.DatabaseError):
+        _batch_of_samples(store, said, [path.name.split("_")[0] for path in SAMPLES])
+    assert said == [] and store.counts()["reports"] == 0
+
+
+def test_a_report_rolled_back_in_a_batch_leaves_no_index_rows(store, monkeypatch):
+    """Its FTS rows were queued inside its savepoint: they go with it, the others' stay."""
+    real = Store._recheck_years
+
+    def second_interrupted(self, body, year, written=None):
+        if self.counts()["reports"] == 2:
+            raise KeyboardInterrupt
+        real(self, body, year, written)
+
+    monkeypatch.setattr(Store, "_recheck_years", second_interrupted)
+    said: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        _batch_of_samples(store, said)
+    conn = store.conn
+    assert said == [sample_path(ZUOJIAZHUANG).name] == [r["source"] for r in store.reports()]
+    assert _ids(conn, "SELECT rowid FROM passages_fts") == _ids(conn, "SELECT id FROM passages") != set()
+    conn.execute("INSERT INTO passages_fts (passages_fts) VALUES ('integrity-check')")
 
 
 def test_store_reopens_with_its_data(tmp_path):
