@@ -104,7 +104,7 @@ class Checked:
 
 
 def read_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger | None = None,
-              parse: Callable[[bytes, str], Report] = parse_bytes) -> Parsed | FileOutcome:
+              parse: Callable[[bytes, str], Report] = parse_bytes, with_tokens: bool = False) -> Parsed | FileOutcome:
     """Read and parse one file, writing nothing: the parsed report, or the outcome of a file that is not to be
     written (failed, unchanged, superseded), with its error as one line (``check_file``, ``parse_checked`` and
     ``identified`` in turn).
@@ -112,9 +112,10 @@ def read_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger |
     ``explicit``: the file was named (given by path, uploaded), not met in a folder: an older version of a report
     is served again. ``ledger``: the reports folder's record of files another file replaced: met in the folder
     beside the file that replaced it, such a file is not stored (a rebuild serves what was served). ``parse``:
-    ``ingest.sandbox.SandboxedParser().parse`` to parse in a child process under limits."""
+    ``ingest.sandbox.SandboxedParser().parse`` to parse in a child process under limits (``parse_with_tokens``
+    with ``with_tokens``: the tokens cut there too)."""
     checked = check_file(path, store, explicit, ledger)
-    return identified(parse_checked(checked, parse), store) if isinstance(checked, Checked) else checked
+    return identified(parse_checked(checked, parse, with_tokens), store) if isinstance(checked, Checked) else checked
 
 
 def check_file(path: Path, store: Store, explicit: bool = False, ledger: Ledger | None = None) -> Checked | FileOutcome:
@@ -187,13 +188,8 @@ def read_files(paths: Iterable[Path], store: Store, parsers: Sequence, explicit:
     if not parsers or (len(parsers) == 1 and usable_cores() == 1):
         # one core: a file parses, then it is written (parsing ahead in a thread would only switch between them)
         for path in paths:
-            checked = check_file(path, store, explicit(path), ledger)
-            if not isinstance(checked, Checked):
-                yield path, checked
-                continue
-            item = parse_checked(checked, parsers[0].parse_with_tokens, with_tokens=True) if parsers else \
-                parse_checked(checked)
-            yield path, identified(item, store)
+            yield path, (read_file(path, store, explicit(path), ledger, parsers[0].parse_with_tokens, with_tokens=True)
+                         if parsers else read_file(path, store, explicit(path), ledger))
         return
     free: queue.SimpleQueue = queue.SimpleQueue()
     for parser in parsers:
