@@ -165,13 +165,11 @@ def _ingest_run(config: Path, jobs: int, cpus: set[int]) -> tuple[float, float, 
 def _store_checked(database: Path, made) -> tuple[int, int, str]:
     """(reports missing, table-三 总计 cells that differ from the generator's, a digest of every stored row but
     the times of ingest): two stores of the same files must have the same digest."""
+    from benchmarks.scale_bench import stored_totals
+
+    stored = stored_totals(database)
     conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
-        stored: dict[tuple[str, int], dict[str, float]] = {}
-        for body, year, row, value in conn.execute(
-                "SELECT r.body, r.year, c.row_key, c.value FROM reports r JOIN cells c ON c.report_id = r.id"
-                " WHERE c.tbl = '三' AND c.col_key = 'total'"):
-            stored.setdefault((body, year), {})[row] = value
         digest = hashlib.sha256()
         for sql in ("SELECT id, body, year, n_cells, n_passages, n_findings, tables FROM reports ORDER BY id",
                     "SELECT * FROM cells ORDER BY report_id, tbl, row_key, col_key",

@@ -177,9 +177,8 @@ def _held(database: Path) -> int:
         return 0
 
 
-def _verify(database: Path, made: list[Made]) -> dict:
-    """The store against the generator: reports missing and table-三 cells that differ (with a few examples)."""
-    expected = {(m.body, m.year): m.table3 for m in made}
+def stored_totals(database: Path) -> dict[tuple[str, int], dict[str, float]]:
+    """The 总计 column of table 三 as stored, by (body, year) and row key."""
     conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
         stored: dict[tuple[str, int], dict[str, float]] = {}
@@ -187,8 +186,15 @@ def _verify(database: Path, made: list[Made]) -> dict:
                 "SELECT r.body, r.year, c.row_key, c.value FROM reports r JOIN cells c ON c.report_id = r.id"
                 " WHERE c.tbl = '三' AND c.col_key = 'total'"):
             stored.setdefault((body, year), {})[row] = value
+        return stored
     finally:
         conn.close()
+
+
+def _verify(database: Path, made: list[Made]) -> dict:
+    """The store against the generator: reports missing and table-三 cells that differ (with a few examples)."""
+    expected = {(m.body, m.year): m.table3 for m in made}
+    stored = stored_totals(database)
     missing = [f"{b}{y}年" for (b, y) in expected if (b, y) not in stored]
     differ = [f"{b}{y}年 {row}: {value} ≠ {stored[(b, y)].get(row)}" for (b, y), rows in expected.items()
               if (b, y) in stored for row, value in rows.items() if stored[(b, y)].get(row) != value]
